@@ -1,0 +1,135 @@
+"""``dedupe`` command line: ``dedupe run INPUT... --out DIR`` runs the Prefect flow.
+
+On a terminal it shows a progress bar (files processed, polled from the run's staging folder, so it
+works whatever runs the tasks) and ends with a summary table.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from dedupe.document import LABELS
+from dedupe.pipeline import new_run_id, staging_dir
+from dedupe.settings import Settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Turn a folder of scraped news pages into a clean, deduplicated Parquet corpus.")
+_MB = 1024 * 1024
+
+
+def _poll_progress(stage: Path, progress: Progress, task_id: Any, stop: threading.Event) -> None:
+    """Update the bar from the staging folder: plan.json gives the total, done/*.json the progress."""
+    total_set = False
+    while not stop.wait(0.2):
+        if not total_set and (stage / "plan.json").exists():
+            try:
+                plan = json.loads((stage / "plan.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            progress.update(task_id, total=plan["n_files"])
+            total_set = True
+        done = 0
+        for marker in list((stage / "done").glob("*.json")) if (stage / "done").exists() else []:
+            try:
+                done += json.loads(marker.read_text(encoding="utf-8"))["files"]
+            except (OSError, ValueError, KeyError):
+                continue
+        progress.update(task_id, completed=done)
+
+
+def _summary_table(summary: dict[str, Any]) -> Table:
+    table = Table(title=f"dedupe run {summary['run_id']}", show_header=True, header_style="bold")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    table.add_row("input files", f"{summary['files']:,}")
+    table.add_row("documents", f"{summary['documents']:,}")
+    if summary["same_as_earlier"]:
+        table.add_row("inputs repeating an earlier document", f"{summary['same_as_earlier']:,}")
+    for label in LABELS:
+        table.add_row(f"blocks: {label}", f"{summary['blocks'].get(label, 0):,}")
+    table.add_row("errors", f"{summary['n_errors']:,}", style="red" if summary["n_errors"] else None)
+    for code, n in summary["errors"].items():
+        table.add_row(f"  {code}", f"{n:,}", style="red")
+    table.add_row("time", f"{summary['seconds']:.2f} s")
+    return table
+
+
+@app.command()
+def run(
+    inputs: Annotated[list[str], typer.Argument(help="Folders, files or glob patterns to read.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Corpus folder to write.")] = Path("parquet"),
+    batch_files: Annotated[int, typer.Option(help="Input files per batch (task run).")] =
+        Settings.batch_files,
+    max_file_mb: Annotated[float, typer.Option(help="Refuse files larger than this (MiB).")] =
+        Settings.max_file_bytes / _MB,
+    max_record_mb: Annotated[float, typer.Option(help="Refuse JSON records larger than this (MiB).")] =
+        Settings.max_record_bytes / _MB,
+    max_block_chars: Annotated[int, typer.Option(help="Split lines longer than this at sentences.")] =
+        Settings.max_block_chars,
+    target_block_chars: Annotated[int, typer.Option(help="Size of the sentence groups of long lines.")] =
+        Settings.target_block_chars,
+    progress: Annotated[bool, typer.Option(help="Progress bar (only on a terminal).")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Run the pipeline (as a Prefect flow) over INPUTS and write the corpus to --out."""
+    try:
+        settings = Settings(
+            batch_files=batch_files, max_file_bytes=int(max_file_mb * _MB),
+            max_record_bytes=int(max_record_mb * _MB), max_block_chars=max_block_chars,
+            target_block_chars=target_block_chars,
+        )
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    missing = [i for i in inputs if not any(ch in i for ch in "*?[") and not Path(i).exists()]
+    if missing:
+        raise typer.BadParameter(f"input not found: {', '.join(missing)}")
+
+    from flows.dedupe_flow import dedupe_flow  # imports Prefect: only when a run starts
+
+    console = Console(stderr=True)
+    run_id = new_run_id()
+    stop = threading.Event()
+    show = progress and console.is_terminal and not as_json
+    bar = Progress(TextColumn("[bold]reading"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+                   TimeElapsedColumn(), console=console, disable=not show, transient=True)
+    with bar:
+        task_id = bar.add_task("files", total=None)
+        poller = threading.Thread(target=_poll_progress,
+                                  args=(staging_dir(out, run_id), bar, task_id, stop), daemon=True)
+        poller.start()
+        started = time.perf_counter()
+        try:
+            summary = dedupe_flow(inputs=list(inputs), out=str(out), settings=settings, run_id=run_id)
+        finally:
+            stop.set()
+            poller.join()
+    summary["seconds"] = time.perf_counter() - started
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2))
+    else:
+        Console().print(_summary_table(summary))
+        if summary["n_errors"]:
+            Console().print(f"[red]{summary['n_errors']} input(s) could not be used[/]: see "
+                            f"{out}/errors/run={summary['run_id']}/")
+        Console().print(f"corpus written to {out}/ (run={summary['run_id']})")
+
+
+@app.command()
+def schema() -> None:
+    """Print the output contract (tables, columns, meaning) as Markdown."""
+    from dedupe.schema import schema_markdown
+
+    typer.echo(schema_markdown())
+
+
+if __name__ == "__main__":
+    app()

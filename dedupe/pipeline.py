@@ -1,0 +1,315 @@
+"""The stages of a run, as plain functions over paths. The Prefect flow in ``flows/`` calls them.
+
+A run goes through four stages, each handing the next only small things (paths, counts):
+
+1. :func:`plan_run` finds the input files and writes them as batch manifests into the run's staging
+   folder ``OUT/_staging/run=<id>/``.
+2. :func:`process_batch` (once per batch, in parallel) reads, decodes, extracts and segments the
+   batch's documents and writes one Parquet part per table into the staging folder.
+3. :func:`resolve_run` makes documents unique across batches (the same text under two paths).
+4. :func:`publish_run` moves each staged table to ``OUT/<table>/run=<id>/`` by renaming it.
+
+Nothing under ``OUT/<table>/`` is ever written in place, so readers never see a partial file.
+:func:`run_pipeline` chains the stages in one process, without Prefect.
+
+>>> import tempfile
+>>> out = tempfile.mkdtemp()
+>>> summary = run_pipeline(["seeds"], out)
+>>> summary.documents
+5
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import secrets
+import shutil
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from dedupe.document import LABELS, Block, Document, InputError, InputFile
+from dedupe.readers.discover import discover
+from dedupe.readers.formats import read_input
+from dedupe.schema import TABLES
+from dedupe.segment import segment
+from dedupe.settings import Settings
+from dedupe.writers.corpus import CorpusPartWriter
+from dedupe.writers.parquet import TableWriter, fsync_dir
+
+STAGING = "_staging"
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    """A sortable, unique run id such as ``20261121T192033Z-3f9a1c``."""
+    now = now or datetime.now(UTC)
+    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+@dataclass
+class RunPlan:
+    """What a run will do; small enough to pass between Prefect tasks."""
+
+    run_id: str
+    out_dir: str
+    staging_dir: str
+    batches: list[str]  #: paths of the batch manifests (JSON Lines of input files)
+    n_files: int
+    n_discovery_errors: int
+    settings: Settings = field(default_factory=Settings)
+
+
+@dataclass
+class BatchResult:
+    """Counts of one processed batch."""
+
+    batch: str
+    files: int = 0
+    documents: int = 0
+    same_as_earlier: int = 0
+    blocks: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LABELS, 0))
+    errors: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+@dataclass
+class RunSummary:
+    """What a run did, for the CLI's table and for scripts."""
+
+    run_id: str
+    out_dir: str
+    files: int = 0
+    documents: int = 0
+    same_as_earlier: int = 0
+    blocks: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LABELS, 0))
+    errors: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def n_errors(self) -> int:
+        return sum(self.errors.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self) | {"n_errors": self.n_errors}
+
+
+def staging_dir(out_dir: str | Path, run_id: str) -> Path:
+    return Path(out_dir) / STAGING / f"run={run_id}"
+
+
+def _metadata(run_id: str, settings: Settings) -> dict[str, str]:
+    return {"settings": settings.to_json(), "run_id": run_id}
+
+
+# --- stage 1 ------------------------------------------------------------------------------------
+
+def plan_run(inputs: Sequence[str | Path], out_dir: str | Path, settings: Settings | None = None,
+             run_id: str | None = None) -> RunPlan:
+    """Discover the inputs and write batch manifests of ``settings.batch_files`` files each."""
+    settings = settings or Settings()
+    run_id = run_id or new_run_id()
+    stage = staging_dir(out_dir, run_id)
+    (stage / "batches").mkdir(parents=True, exist_ok=False)
+    batches: list[str] = []
+    current: list[InputFile] = []
+    n_files = 0
+    discovery_errors: list[InputError] = []
+
+    def flush() -> None:
+        manifest = stage / "batches" / f"batch-{len(batches):06d}.jsonl"
+        manifest.write_text("".join(json.dumps(asdict(f)) + "\n" for f in current), encoding="utf-8")
+        batches.append(str(manifest))
+        current.clear()
+
+    for item in discover([str(i) for i in inputs]):
+        if isinstance(item, InputError):
+            discovery_errors.append(item)
+            continue
+        current.append(item)
+        n_files += 1
+        if len(current) >= settings.batch_files:
+            flush()
+    if current:
+        flush()
+    with CorpusPartWriter(stage, "part-discover", run_id=run_id,
+                          metadata=_metadata(run_id, settings)) as part:
+        for err in discovery_errors:
+            part.write_error(err, size=0, mtime_ns=0)
+    plan = RunPlan(run_id=run_id, out_dir=str(out_dir), staging_dir=str(stage), batches=batches,
+                   n_files=n_files, n_discovery_errors=len(discovery_errors), settings=settings)
+    (stage / "plan.json").write_text(json.dumps(asdict(plan), indent=1), encoding="utf-8")
+    return plan
+
+
+# --- stage 2 ------------------------------------------------------------------------------------
+
+def segment_document(doc: Document, settings: Settings) -> Document:
+    """Give ``doc`` its blocks: every block starts as ``content`` until a cleaner decides otherwise."""
+    base = doc.base_text
+    doc.blocks = [
+        Block(idx=i, start=s, end=e, text=base[s:e])
+        for i, (s, e) in enumerate(segment(base, max_block_chars=settings.max_block_chars,
+                                           target_block_chars=settings.target_block_chars))
+    ]
+    return doc
+
+
+#: The per-document steps of a batch, in order. Later stages (cleaning, signatures) append here.
+DOCUMENT_STEPS = (segment_document,)
+
+
+def _read_manifest(path: str | Path) -> list[InputFile]:
+    with open(path, encoding="utf-8") as fh:
+        return [InputFile(**json.loads(line)) for line in fh if line.strip()]
+
+
+def process_batch(manifest: str | Path, run_id: str, settings: Settings | None = None) -> BatchResult:
+    """Read, decode, extract and segment the files of one batch into staged Parquet parts."""
+    settings = settings or Settings()
+    started = time.perf_counter()
+    manifest = Path(manifest)
+    stage = manifest.parent.parent
+    name = manifest.stem.replace("batch-", "part-")
+    result = BatchResult(batch=manifest.name)
+    seen: set[str] = set()
+    with CorpusPartWriter(stage, name, run_id=run_id, metadata=_metadata(run_id, settings),
+                          rows_per_group=settings.rows_per_group) as part:
+        for f in _read_manifest(manifest):
+            result.files += 1
+            for item in read_input(f, settings):
+                if isinstance(item, InputError):
+                    part.write_error(item, size=f.size, mtime_ns=f.mtime_ns)
+                    result.errors[item.error] = result.errors.get(item.error, 0) + 1
+                    continue
+                if item.doc_id in seen:
+                    part.write_input(item.path, item.record, size=f.size, mtime_ns=f.mtime_ns,
+                                     doc_id=item.doc_id, status="same_as_earlier")
+                    result.same_as_earlier += 1
+                    continue
+                seen.add(item.doc_id)
+                doc = item
+                for step in DOCUMENT_STEPS:
+                    doc = step(doc, settings)
+                part.write_document(doc, size=f.size, mtime_ns=f.mtime_ns)
+                result.documents += 1
+                for label, n in doc.label_counts().items():
+                    result.blocks[label] += n
+    result.seconds = time.perf_counter() - started
+    done = stage / "done"
+    done.mkdir(exist_ok=True)
+    (done / f"{manifest.stem}.json").write_text(json.dumps(asdict(result)), encoding="utf-8")
+    return result
+
+
+# --- stage 3 ------------------------------------------------------------------------------------
+
+def _staged_parts(stage: Path, table: str) -> list[Path]:
+    return sorted((stage / table).glob("part-*.parquet"))
+
+
+def _rewrite(path: Path, table: str, plan: RunPlan, transform: Callable[[pa.Table], pa.Table]) -> None:
+    """Rewrite one staged part through ``transform`` (atomically, like every write)."""
+    data = transform(pq.read_table(path))
+    with TableWriter(path, TABLES[table], table=table, metadata=_metadata(plan.run_id, plan.settings),
+                     rows_per_group=plan.settings.rows_per_group) as writer:
+        writer.write_table(data)
+
+
+def resolve_run(plan: RunPlan) -> int:
+    """Keep one document per ``doc_id`` across batches (the first in input order).
+
+    Within a batch this is done while reading; here only batches that repeat an earlier batch's
+    document are rewritten. Returns how many inputs turned out to repeat an earlier one.
+    """
+    stage = Path(plan.staging_dir)
+    seen: set[str] = set()
+    repeats = 0
+    for part in _staged_parts(stage, "documents"):
+        ids = pq.read_table(part, columns=["doc_id"]).column("doc_id").to_pylist()
+        repeated = pa.array(sorted({i for i in ids if i in seen}), pa.string())
+        seen.update(ids)
+        if not len(repeated):
+            continue
+        repeats += len(repeated)
+
+        def drop_repeated(t: pa.Table) -> pa.Table:
+            return t.filter(pc.invert(pc.is_in(t["doc_id"], value_set=repeated)))
+
+        def mark_repeated(t: pa.Table) -> pa.Table:
+            hit = pc.and_(pc.equal(t["status"], "document"),
+                          pc.fill_null(pc.is_in(t["doc_id"], value_set=repeated), False))
+            status = pc.if_else(hit, "same_as_earlier", t["status"])
+            return t.set_column(t.schema.get_field_index("status"), "status", status)
+
+        _rewrite(part, "documents", plan, drop_repeated)
+        _rewrite(stage / "blocks" / part.name, "blocks", plan, drop_repeated)
+        _rewrite(stage / "inputs" / part.name, "inputs", plan, mark_repeated)
+    return repeats
+
+
+# --- stage 4 ------------------------------------------------------------------------------------
+
+def summarize(plan: RunPlan, results: Iterable[BatchResult], repeats: int, seconds: float) -> RunSummary:
+    summary = RunSummary(run_id=plan.run_id, out_dir=plan.out_dir, files=plan.n_files, seconds=seconds)
+    errors: Counter[str] = Counter()
+    for r in results:
+        summary.documents += r.documents
+        summary.same_as_earlier += r.same_as_earlier
+        for label, n in r.blocks.items():
+            summary.blocks[label] += n
+        errors.update(r.errors)
+    if plan.n_discovery_errors:
+        table = pq.read_table(Path(plan.staging_dir) / "errors" / "part-discover.parquet",
+                              columns=["error"])
+        errors.update(table.column("error").to_pylist())
+    summary.errors = dict(sorted(errors.items()))
+    summary.documents -= repeats
+    summary.same_as_earlier += repeats
+    return summary
+
+
+def publish_run(plan: RunPlan) -> Path:
+    """Move every staged table into ``OUT/<table>/run=<id>/`` and remove the staging folder.
+
+    Each table's partition appears with one ``rename``; tables are published in the order of
+    :data:`dedupe.schema.TABLES`, ``documents`` last, so a reader that finds a document also finds
+    its blocks.
+    """
+    stage = Path(plan.staging_dir)
+    out = Path(plan.out_dir)
+    for table, schema in TABLES.items():
+        staged = stage / table
+        if not any(staged.glob("*.parquet")):
+            # An empty partition still holds a file, so globs and schema inference never fail.
+            with TableWriter(staged / "part-empty.parquet", schema, table=table,
+                             metadata=_metadata(plan.run_id, plan.settings)):
+                pass
+        target = out / table / f"run={plan.run_id}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staged.rename(target)
+        fsync_dir(target.parent)
+    shutil.rmtree(stage)
+    with contextlib.suppress(OSError):
+        stage.parent.rmdir()  # only when no other run is staging
+    return out
+
+
+def run_pipeline(inputs: Sequence[str | Path], out_dir: str | Path, settings: Settings | None = None,
+                 run_id: str | None = None) -> RunSummary:
+    """All stages in this process, without Prefect (for notebooks, tests and debugging)."""
+    started = time.perf_counter()
+    plan = plan_run(inputs, out_dir, settings, run_id)
+    results = [process_batch(m, plan.run_id, plan.settings) for m in plan.batches]
+    repeats = resolve_run(plan)
+    summary = summarize(plan, results, repeats, time.perf_counter() - started)
+    publish_run(plan)
+    return summary

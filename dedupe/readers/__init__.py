@@ -1,0 +1,1 @@
+"""Readers: find input files and turn them into documents."""

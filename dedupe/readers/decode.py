@@ -1,0 +1,150 @@
+"""Turn the bytes of an input into text, or say precisely why they are not text.
+
+Order of evidence: a byte-order mark wins; then strict UTF-8 (most of the web); then
+charset-normalizer's detection (cp1251, GB18030, Shift-JIS, BOM-less UTF-16...). Known binary
+signatures and decoded text full of control characters are refused as ``binary``.
+
+>>> decode_bytes("Привіт, світ".encode("cp1251") * 20)[:12]
+'Привіт, світ'
+>>> decode_bytes(b"\\x89PNG\\r\\n\\x1a\\n....")
+Traceback (most recent call last):
+...
+dedupe.document.InputProblem: binary file (PNG image signature)
+"""
+
+from __future__ import annotations
+
+import codecs
+from typing import Final
+
+import charset_normalizer
+
+from dedupe.document import InputProblem
+
+#: Byte-order marks and the codec that strips them. UTF-32 first: its LE mark starts like UTF-16's.
+BOMS: Final = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+#: Leading bytes of common binary formats found in scrape folders.
+BINARY_SIGNATURES: Final = (
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"RIFF", "RIFF media (WebP/WAV/AVI)"),
+    (b"%PDF-", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive (or DOCX/XLSX/EPUB)"),
+    (b"\x1f\x8b", "gzip stream"),
+    (b"BZh", "bzip2 stream"),
+    (b"\xfd7zXZ\x00", "xz stream"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+    (b"\x7fELF", "ELF executable"),
+    (b"MZ", "Windows executable"),
+    (b"SQLite format 3\x00", "SQLite database"),
+    (b"PAR1", "Parquet file"),
+    (b"\x00\x00\x01\x00", "ICO image"),
+    (b"wOFF", "WOFF font"),
+    (b"wOF2", "WOFF2 font"),
+    (b"ID3", "MP3 audio"),
+    (b"\x00asm", "WebAssembly module"),
+)
+
+#: Control characters allowed in text: tab, newline, vertical tab, form feed, carriage return.
+_ALLOWED_CONTROL: Final = frozenset("\t\n\x0b\x0c\r")
+
+
+def _binary_signature(data: bytes) -> str | None:
+    for magic, name in BINARY_SIGNATURES:
+        if data.startswith(magic):
+            # "MZ" and "BZh" are also plausible starts of a text file: demand a NUL nearby too.
+            if magic in (b"MZ", b"BZh", b"RIFF", b"ID3") and b"\x00" not in data[:512]:
+                continue
+            return name
+    return None
+
+
+def control_char_ratio(text: str) -> float:
+    """Share of characters that are C0 controls other than whitespace (binary tell-tale)."""
+    if not text:
+        return 0.0
+    bad = sum(1 for ch in text if ch < " " and ch not in _ALLOWED_CONTROL)
+    return bad / len(text)
+
+
+def _bom_codec(data: bytes) -> str | None:
+    for bom, codec in BOMS:
+        if data.startswith(bom):
+            return codec
+    return None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Codec for BOM-less UTF-16 of mostly Latin text, told by where its NUL bytes sit."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even_nuls = sample[0::2].count(0)
+    odd_nuls = sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd_nuls > 0.3 * half and even_nuls < 0.05 * half:
+        return "utf-16-le"
+    if even_nuls > 0.3 * half and odd_nuls < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def _try_codec(data: bytes, codec: str | None) -> str | None:
+    if not codec:
+        return None
+    try:
+        return data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def decode_bytes(data: bytes, *, max_control_char_ratio: float = 0.01, hint: str | None = None) -> str:
+    """Decode ``data`` to text; raise :class:`InputProblem` for empty, binary or undecodable input.
+
+    ``hint`` is an encoding the file declares (an HTML ``<meta charset>``); it is tried after the
+    byte-order mark and UTF-8, before statistical detection.
+    """
+    if not data.strip():
+        raise InputProblem("decode", "empty", "file is empty" if not data else "file holds only whitespace")
+    codec = _bom_codec(data)
+    if codec is None:
+        signature = _binary_signature(data)
+        if signature:
+            raise InputProblem("decode", "binary", f"binary file ({signature} signature)")
+    text: str | None = None
+    if codec is not None:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError as exc:
+            raise InputProblem("decode", "undecodable",
+                               f"byte-order mark says {codec} but the bytes are not: {exc.reason} "
+                               f"at byte {exc.start}") from None
+    else:
+        # NUL bytes are valid UTF-8, so the UTF-16 pattern must be checked first.
+        text = _try_codec(data, _utf16_without_bom(data)) or _try_codec(data, "utf-8")
+        if text is None and hint and hint.lower().replace("_", "-") not in ("utf-8", "utf8"):
+            text = _try_codec(data, hint)
+        if text is None:
+            if b"\x00" in data[:8192] and _utf16_without_bom(data) is None:
+                raise InputProblem("decode", "binary", "binary file (NUL bytes, no text encoding fits)")
+            best = charset_normalizer.from_bytes(data).best()
+            if best is None:
+                raise InputProblem("decode", "undecodable",
+                                   "not UTF-8 and no text encoding could be detected")
+            text = str(best)
+    ratio = control_char_ratio(text[:65536])
+    if ratio > max_control_char_ratio:
+        raise InputProblem("decode", "binary",
+                           f"binary content: {ratio:.1%} control characters after decoding")
+    if not text.strip():
+        raise InputProblem("decode", "empty", "file holds only whitespace")
+    return text

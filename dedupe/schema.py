@@ -1,0 +1,114 @@
+"""The output contract: Arrow schemas of the corpus tables, with a description of every column.
+
+The descriptions are stored in each Parquet file (field metadata ``description``, schema metadata
+``dedupe.*``) and rendered into the README by ``python -m dedupe.schema``, so the documentation and
+the files cannot drift apart.
+
+>>> DOCUMENTS.field("doc_id").type
+DataType(string)
+>>> SCHEMA_VERSION
+'1'
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import pyarrow as pa
+
+SCHEMA_VERSION: Final = "1"
+
+
+def _f(name: str, type_: pa.DataType, description: str, nullable: bool = True) -> pa.Field:
+    return pa.field(name, type_, nullable=nullable, metadata={"description": description})
+
+
+_RUN_ID = _f("run_id", pa.string(), "Id of the run that wrote the row (also the `run=` partition).", False)
+_RECORD = _f("record", pa.int64(), "1-based line of the record in a JSON Lines file; null for other formats.")
+
+DOCUMENTS: Final = pa.schema([
+    _f("doc_id", pa.string(), "xxh3-64 of `raw_text` as 16 hex digits: the same article under two paths "
+       "has one id.", False),
+    _f("path", pa.string(), "Path of the input file, relative to its input root, `/`-separated.", False),
+    _RECORD,
+    _f("source", pa.string(), "The site: domain of `url` when known, else the first folder under the "
+       "input root, else empty.", False),
+    _f("format", pa.string(), "`text`, `html` or `jsonl`.", False),
+    _f("url", pa.string(), "URL from the page metadata or the JSON record."),
+    _f("title", pa.string(), "Headline from metadata (or, from the cleaner, the title block)."),
+    _f("author", pa.string(), "Author from metadata or a recognised byline."),
+    _f("published", pa.string(), "Publication date, ISO 8601 when it could be parsed, else as given."),
+    _f("raw_text", pa.large_string(), "The decoded input, untouched (HTML markup for HTML inputs).", False),
+    _f("extracted_text", pa.large_string(), "Text the blocks index into when it is not `raw_text`: "
+       "trafilatura's output for HTML; null for text inputs."),
+    _f("text", pa.large_string(), "The clean body: blocks labelled `content`, joined by blank lines.", False),
+    _f("n_blocks", pa.int32(), "Number of blocks.", False),
+    _f("n_content", pa.int32(), "Blocks labelled `content`.", False),
+    _f("n_title", pa.int32(), "Blocks labelled `title`.", False),
+    _f("n_chrome", pa.int32(), "Blocks labelled `chrome`.", False),
+    _f("n_padding", pa.int32(), "Blocks labelled `padding`.", False),
+    _f("n_duplicate", pa.int32(), "Blocks labelled `duplicate`.", False),
+    _RUN_ID,
+])
+
+BLOCKS: Final = pa.schema([
+    _f("doc_id", pa.string(), "Document of the block.", False),
+    _f("block_idx", pa.int32(), "0-based position of the block in its document.", False),
+    _f("start", pa.int32(), "Offset of the first character in `coalesce(extracted_text, raw_text)`.", False),
+    _f("end", pa.int32(), "Offset past the last character: `base_text[start:end] == text`.", False),
+    _f("text", pa.large_string(), "The block's text.", False),
+    _f("label", pa.string(), "`content`, `title`, `chrome`, `padding` or `duplicate`.", False),
+    _f("reason", pa.string(), "The rule or detector that decided the label.", False),
+    _f("duplicate_of_doc", pa.string(), "For duplicates: document of the kept block it repeats."),
+    _f("duplicate_of_block", pa.int32(), "For duplicates: `block_idx` of the kept block it repeats."),
+    _f("similarity", pa.float32(), "For duplicates: verified similarity to the kept block (0-1)."),
+    _RUN_ID,
+])
+
+ERRORS: Final = pa.schema([
+    _f("path", pa.string(), "Input path relative to its root.", False),
+    _RECORD,
+    _f("stage", pa.string(), "`discover`, `read`, `decode`, `parse` or `extract`.", False),
+    _f("error", pa.string(), "Short code: `empty`, `binary`, `undecodable`, `oversized`, `malformed_json`, "
+       "`missing_text`, `no_main_text`, `symlink_outside_root`, `unreadable`, ...", False),
+    _f("message", pa.string(), "What went wrong, for a person.", False),
+    _RUN_ID,
+])
+
+INPUTS: Final = pa.schema([
+    _f("path", pa.string(), "Input path relative to its root.", False),
+    _RECORD,
+    _f("size", pa.int64(), "File size in bytes when discovered.", False),
+    _f("mtime_ns", pa.int64(), "File modification time (ns since the epoch) when discovered.", False),
+    _f("doc_id", pa.string(), "Document read from this input; null when it failed."),
+    _f("status", pa.string(), "`document` (written to documents), `same_as_earlier` (text identical to an "
+       "input read before it: one document, two paths) or `error` (see errors).", False),
+    _RUN_ID,
+])
+
+#: Table name to schema, in the order a run publishes them.
+TABLES: Final = {"inputs": INPUTS, "errors": ERRORS, "blocks": BLOCKS, "documents": DOCUMENTS}
+
+_DESCRIPTIONS: Final = {
+    "documents": "One row per distinct article (by `doc_id`).",
+    "blocks": "One row per block (line or sentence group) of each document, with its label and provenance.",
+    "errors": "One row per input (file or JSON record) that could not be used, and why.",
+    "inputs": "One row per input file or JSON record seen by the run, and what became of it.",
+}
+
+
+def schema_markdown() -> str:
+    """The contract as Markdown tables (pasted into the README)."""
+    out: list[str] = []
+    for name, schema in TABLES.items():
+        out.append(f"#### `{name}/` — {_DESCRIPTIONS[name]}\n")
+        out.append("| column | type | null | meaning |\n|---|---|---|---|")
+        for field in schema:
+            desc = (field.metadata or {}).get(b"description", b"").decode()
+            out.append(f"| `{field.name}` | {field.type} | {'yes' if field.nullable else 'no'} | {desc} |")
+        out.append("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    print(schema_markdown())

@@ -1,0 +1,69 @@
+"""Every tunable of the pipeline, in one place.
+
+A :class:`Settings` value travels unchanged from the CLI or the Prefect flow parameters down to each
+stage, so a run is fully described by its inputs and this one object (it is also stored in the
+Parquet metadata of every file the run writes).
+
+>>> from dedupe.settings import Settings
+>>> s = Settings(batch_files=64)
+>>> s.batch_files, s.max_file_bytes
+(64, 67108864)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Knobs of a run, with the defaults a daily scrape needs."""
+
+    # --- reading -------------------------------------------------------------------------------
+    #: Files larger than this (bytes on disk, or decompressed for ``.gz``) are refused with an
+    #: ``oversized`` error instead of being read into memory.
+    max_file_bytes: int = 64 * 1024 * 1024
+    #: A JSON Lines record whose text or HTML is larger than this is refused (``oversized``).
+    max_record_bytes: int = 16 * 1024 * 1024
+    #: Share of control characters (other than tab/newline/CR/FF) above which decoded text is binary.
+    max_control_char_ratio: float = 0.01
+
+    # --- segmentation --------------------------------------------------------------------------
+    #: Lines longer than this many characters are split at sentence boundaries.
+    max_block_chars: int = 1000
+    #: Sentences of a long line are grouped until a group reaches this many characters.
+    target_block_chars: int = 400
+
+    # --- orchestration -------------------------------------------------------------------------
+    #: Input files per batch (one Prefect task run each). Records of a JSON Lines file are streamed,
+    #: so a big file does not make a big batch in memory.
+    batch_files: int = 256
+    #: Documents per Parquet row group; bounds the memory of the writers.
+    rows_per_group: int = 512
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_mapping(cls, values: dict[str, Any] | None) -> Settings:
+        """Build settings from a partial mapping, rejecting unknown keys with a clear message."""
+        values = dict(values or {})
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ValueError(f"unknown setting(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        return cls(**values)
+
+    def __post_init__(self) -> None:
+        positive = ("max_file_bytes", "max_record_bytes", "max_block_chars", "target_block_chars",
+                    "batch_files", "rows_per_group")
+        for name in positive:
+            if getattr(self, name) <= 0:
+                raise ValueError(f"setting {name} must be positive, got {getattr(self, name)!r}")
+        if not 0.0 <= self.max_control_char_ratio <= 1.0:
+            raise ValueError("setting max_control_char_ratio must be within [0, 1]")
+        if self.target_block_chars > self.max_block_chars:
+            raise ValueError("setting target_block_chars must not exceed max_block_chars")

@@ -1,0 +1,1 @@
+"""Writers: Parquet parts of the corpus tables, written atomically."""

@@ -1,0 +1,93 @@
+"""Write one part (one batch) of every corpus table: documents, blocks, errors and inputs.
+
+>>> import tempfile, pathlib, pyarrow.parquet as pq
+>>> from dedupe.document import Block, Document
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> doc = Document.from_text("Hello world.", path="a.txt", format="text")
+>>> doc.blocks = [Block(0, 0, 12, "Hello world.")]
+>>> with CorpusPartWriter(folder, "part-0", run_id="r1", metadata={}) as part:
+...     part.write_document(doc, size=12, mtime_ns=0)
+>>> pq.read_table(folder / "blocks" / "part-0.parquet").column("text").to_pylist()
+['Hello world.']
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import TracebackType
+
+from dedupe.document import Document, InputError
+from dedupe.schema import TABLES
+from dedupe.writers.parquet import TableWriter
+
+
+class CorpusPartWriter:
+    """Four :class:`TableWriter` s under ``folder/<table>/<name>.parquet``, opened and closed together."""
+
+    def __init__(self, folder: Path, name: str, *, run_id: str, metadata: dict[str, str],
+                 rows_per_group: int = 512) -> None:
+        self.run_id = run_id
+        meta = {"run_id": run_id, **metadata}
+        self.writers = {
+            table: TableWriter(Path(folder) / table / f"{name}.parquet", schema, table=table,
+                               metadata=meta, rows_per_group=rows_per_group if table == "documents"
+                               else rows_per_group * 32)
+            for table, schema in TABLES.items()
+        }
+
+    def write_document(self, doc: Document, *, size: int, mtime_ns: int) -> None:
+        counts = doc.label_counts()
+        self.writers["documents"].write({
+            "doc_id": doc.doc_id, "path": doc.path, "record": doc.record, "source": doc.source,
+            "format": doc.format, "url": doc.url, "title": doc.title, "author": doc.author,
+            "published": doc.published, "raw_text": doc.raw_text, "extracted_text": doc.extracted_text,
+            "text": doc.text, "n_blocks": len(doc.blocks),
+            **{f"n_{label}": n for label, n in counts.items()},
+            "run_id": self.run_id,
+        })
+        blocks = self.writers["blocks"]
+        for b in doc.blocks:
+            blocks.write({
+                "doc_id": doc.doc_id, "block_idx": b.idx, "start": b.start, "end": b.end,
+                "text": b.text, "label": b.label, "reason": b.reason,
+                "duplicate_of_doc": b.duplicate_of_doc, "duplicate_of_block": b.duplicate_of_block,
+                "similarity": b.similarity, "run_id": self.run_id,
+            })
+        self.write_input(doc.path, doc.record, size=size, mtime_ns=mtime_ns, doc_id=doc.doc_id,
+                         status="document")
+
+    def write_input(self, path: str, record: int | None, *, size: int, mtime_ns: int,
+                    doc_id: str | None, status: str) -> None:
+        self.writers["inputs"].write({
+            "path": path, "record": record, "size": size, "mtime_ns": mtime_ns, "doc_id": doc_id,
+            "status": status, "run_id": self.run_id,
+        })
+
+    def write_error(self, err: InputError, *, size: int, mtime_ns: int) -> None:
+        self.writers["errors"].write({
+            "path": err.path, "record": err.record, "stage": err.stage, "error": err.error,
+            "message": err.message, "run_id": self.run_id,
+        })
+        self.write_input(err.path, err.record, size=size, mtime_ns=mtime_ns, doc_id=None, status="error")
+
+    def close(self) -> None:
+        """Close every table that got rows; a table without rows gets no file in this part."""
+        for writer in self.writers.values():
+            if writer.has_rows:
+                writer.close()
+            else:
+                writer.abort()
+
+    def abort(self) -> None:
+        for writer in self.writers.values():
+            writer.abort()
+
+    def __enter__(self) -> CorpusPartWriter:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()

@@ -1,0 +1,117 @@
+"""Write corpus tables as zstd Parquet files that appear atomically.
+
+Rows are buffered per column and flushed as row groups, so memory is bounded by
+``rows_per_group``. The file is written under a hidden temporary name in its final folder, fsynced,
+then renamed: a reader globbing ``*.parquet`` sees a complete file or none.
+
+>>> import tempfile, pathlib, pyarrow.parquet as pq
+>>> from dedupe.schema import ERRORS
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> with TableWriter(folder / "part-0.parquet", ERRORS, table="errors", metadata={}) as w:
+...     w.write({"path": "a.bin", "record": None, "stage": "decode", "error": "binary",
+...              "message": "binary file", "run_id": "r1"})
+>>> pq.read_table(folder / "part-0.parquet").num_rows
+1
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from dedupe.schema import SCHEMA_VERSION
+
+COMPRESSION = "zstd"
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename inside ``path`` durable (no-op where directories cannot be opened)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def schema_with_metadata(schema: pa.Schema, table: str, metadata: dict[str, str]) -> pa.Schema:
+    meta = {"dedupe.schema_version": SCHEMA_VERSION, "dedupe.table": table}
+    meta.update({f"dedupe.{k}": v for k, v in metadata.items()})
+    return schema.with_metadata(meta)
+
+
+class TableWriter:
+    """Write rows of one table to one Parquet file; the file appears only when closed cleanly."""
+
+    def __init__(self, path: Path, schema: pa.Schema, *, table: str, metadata: dict[str, str],
+                 rows_per_group: int = 512) -> None:
+        self.path = Path(path)
+        self.schema = schema_with_metadata(schema, table, metadata)
+        self.rows_per_group = rows_per_group
+        self.rows_written = 0
+        self._tmp = self.path.with_name(f".{self.path.name}.tmp")
+        self._columns: dict[str, list[Any]] = {name: [] for name in self.schema.names}
+        self._buffered = 0
+        self._writer: pq.ParquetWriter | None = None
+
+    def write(self, row: dict[str, Any]) -> None:
+        for name, values in self._columns.items():
+            values.append(row[name])
+        self._buffered += 1
+        if self._buffered >= self.rows_per_group:
+            self._flush()
+
+    @property
+    def has_rows(self) -> bool:
+        return self.rows_written + self._buffered > 0
+
+    def write_table(self, table: pa.Table) -> None:
+        """Append a whole Arrow table (columns in any order; cast to the schema)."""
+        self._flush()
+        assert self._writer is not None
+        self._writer.write_table(table.select(self.schema.names).cast(self.schema),
+                                 row_group_size=self.rows_per_group)
+        self.rows_written += table.num_rows
+
+    def _flush(self) -> None:
+        if self._writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._writer = pq.ParquetWriter(self._tmp, self.schema, compression=COMPRESSION)
+        if self._buffered:
+            table = pa.Table.from_pydict(self._columns, schema=self.schema)
+            self._writer.write_table(table, row_group_size=self.rows_per_group)
+            self.rows_written += self._buffered
+            self._columns = {name: [] for name in self.schema.names}
+            self._buffered = 0
+
+    def close(self) -> None:
+        """Flush, fsync and rename into place (an empty table still gets a valid file)."""
+        self._flush()
+        assert self._writer is not None
+        self._writer.close()
+        with open(self._tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(self._tmp, self.path)
+
+    def abort(self) -> None:
+        """Drop what was written; nothing appears at ``path``."""
+        if self._writer is not None:
+            self._writer.close()
+        self._tmp.unlink(missing_ok=True)
+
+    def __enter__(self) -> TableWriter:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()

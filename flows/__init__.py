@@ -1,0 +1,1 @@
+"""Prefect flows over the dedupe library: orchestration only."""

@@ -1,0 +1,81 @@
+"""The real Prefect flow and the real CLI (each starts Prefect's temporary local server: seconds)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dedupe.pipeline import run_pipeline
+from dedupe.settings import Settings
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def _table(corpus: Path, table: str, columns: str, order: str) -> list[tuple]:  # type: ignore[type-arg]
+    return duckdb.sql(f"select {columns} from '{corpus}/{table}/**/*.parquet' order by {order}").fetchall()
+
+
+@pytest.mark.slow
+def test_prefect_flow_writes_the_same_corpus_as_the_library(tmp_path: Path, seeds_dir: Path) -> None:
+    from flows.dedupe_flow import dedupe_flow
+
+    summary = dedupe_flow(inputs=[str(seeds_dir)], out=str(tmp_path / "flow"),
+                          settings=Settings(batch_files=2))
+    run_pipeline([seeds_dir], tmp_path / "lib")
+    assert summary["documents"] == 5 and summary["n_errors"] == 0
+    assert summary["blocks"]["content"] > 200
+    cols = "doc_id, block_idx, start, \"end\", text, label"
+    assert _table(tmp_path / "flow", "blocks", cols, "doc_id, block_idx") == \
+        _table(tmp_path / "lib", "blocks", cols, "doc_id, block_idx")
+    assert len(list((tmp_path / "flow" / "documents").glob("run=*/*.parquet"))) == 3  # 3 batches
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    return subprocess.run([sys.executable, "-m", "dedupe.cli", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.slow
+def test_cli_run_prints_a_summary_and_writes_the_corpus(tmp_path: Path, seeds_dir: Path) -> None:
+    (tmp_path / "in").mkdir()
+    for seed in seeds_dir.iterdir():
+        (tmp_path / "in" / seed.name).write_bytes(seed.read_bytes())
+    (tmp_path / "in" / "broken.txt").write_bytes(b"\x00\x01\x02\x03" * 100)
+    result = _cli("run", "in", "--out", "corpus", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for expected in ("documents", "blocks: content", "errors", "binary", "time",
+                     "1 input(s) could not be used"):
+        assert expected in out, out
+    assert "Traceback" not in result.stderr
+    assert _table(tmp_path / "corpus", "documents", "count(*)", "1") == [(5,)]
+    assert _table(tmp_path / "corpus", "errors", "path, error", "1") == [("broken.txt", "binary")]
+
+
+def test_cli_rejects_bad_usage_before_starting_prefect(tmp_path: Path) -> None:
+    result = _cli("run", "does-not-exist", "--out", "corpus", cwd=tmp_path)
+    assert result.returncode == 2 and "input not found" in result.stderr
+    result = _cli("run", ".", "--batch-files", "0", cwd=tmp_path)
+    assert result.returncode == 2 and "batch_files must be positive" in result.stderr
+    assert not (tmp_path / "corpus").exists()
+
+
+def test_cli_schema_prints_the_contract(tmp_path: Path) -> None:
+    result = _cli("schema", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "#### `documents/`" in result.stdout and "`duplicate_of_block`" in result.stdout
+
+
+@pytest.mark.slow
+def test_cli_json_summary(tmp_path: Path, seeds_dir: Path) -> None:
+    result = _cli("run", str(seeds_dir), "--out", str(tmp_path / "c"), "--json", cwd=PROJECT)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert (summary["documents"], summary["n_errors"], summary["files"]) == (5, 0, 5)
