@@ -241,10 +241,10 @@ def resolve_run(plan: RunPlan) -> int:
             continue
         repeats += len(repeated)
 
-        def drop_repeated(t: pa.Table) -> pa.Table:
+        def drop_repeated(t: pa.Table, repeated: pa.Array = repeated) -> pa.Table:
             return t.filter(pc.invert(pc.is_in(t["doc_id"], value_set=repeated)))
 
-        def mark_repeated(t: pa.Table) -> pa.Table:
+        def mark_repeated(t: pa.Table, repeated: pa.Array = repeated) -> pa.Table:
             hit = pc.and_(pc.equal(t["status"], "document"),
                           pc.fill_null(pc.is_in(t["doc_id"], value_set=repeated), False))
             status = pc.if_else(hit, "same_as_earlier", t["status"])

@@ -25,13 +25,25 @@ _LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)|[。！？]+[”’」』）]*")
 
 #: Words that end with a full stop without ending the sentence (lower-cased, without the stop).
-ABBREVIATIONS: Final = frozenset(
-    """mr mrs ms dr prof st jr sr rev gen sen rep gov lt col capt sgt maj cmdr adm pres supt
-    vs etc e.g i.e cf al approx dept est fig no nos vol op ed eds inc co corp ltd llc bros
-    jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun
-    u.s u.k u.n e.u a.m p.m d.c
-    ст им г гг т.е т.д т.п см стр ул пр ім тис млн млрд""".split()
-)
+ABBREVIATIONS: Final = frozenset([
+    # titles
+    "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "rev", "gen", "sen", "rep", "gov", "lt",
+    "col", "capt", "sgt", "maj", "cmdr", "adm", "pres", "supt",
+    # latin and references
+    "vs", "etc", "e.g", "i.e", "cf", "approx", "dept", "eds",
+    # companies
+    "inc", "co", "corp", "ltd", "llc", "bros",
+    # dates
+    # ("mar", "sat", "sun", "wed" are left out: as English words they do end sentences)
+    "jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "tue", "thu", "fri",
+    # acronyms written with stops
+    "u.s", "u.k", "u.n", "e.u", "a.m", "p.m", "d.c",
+    # Cyrillic
+    "ст", "им", "г", "гг", "т.е", "т.д", "т.п", "см", "стр", "ул", "пр", "ім", "тис", "млн", "млрд",
+])
+#: Abbreviations that only count before a number ("No. 5", "Vol. 2"); "no." alone ends a sentence.
+ABBREVIATIONS_BEFORE_NUMBER: Final = frozenset(["no", "nos", "vol", "fig", "p", "pp", "art", "ch", "sec",
+                                                "№"])
 
 _WORD_BEFORE = re.compile(r"(\S+)$")
 
@@ -57,16 +69,16 @@ def iter_lines(text: str) -> Iterator[tuple[int, int]]:
         yield start, end
 
 
-def _is_abbreviation(text: str, stop: int, line_start: int) -> bool:
+def _is_abbreviation(text: str, stop: int, line_start: int, next_char: str) -> bool:
     """Whether the full stop at ``text[stop]`` closes an abbreviation or an initial."""
     match = _WORD_BEFORE.search(text, line_start, stop)
     if not match:
         return False
     word = match.group(1).lstrip("\"'“‘«([").lower()
-    if word in ABBREVIATIONS:
+    if word in ABBREVIATIONS or (word in ABBREVIATIONS_BEFORE_NUMBER and next_char.isdigit()):
         return True
-    # An initial ("J. Smith") or a middle dot of an acronym ("U.S").
-    return len(word) == 1 and word.isalpha()
+    # An initial ("J. Smith"): one capital letter. A lower-case "m." is a unit ending a sentence.
+    return len(word) == 1 and match.group(1)[-1].isupper()
 
 
 def iter_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -81,7 +93,7 @@ def iter_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]
             break
         nxt = text[after]
         if match.group().startswith(".") and len(match.group()) == 1:
-            if _is_abbreviation(text, match.start(), start):
+            if _is_abbreviation(text, match.start(), start, nxt):
                 continue
             if not (nxt.isupper() or nxt.isdigit() or nxt in "\"'“‘«(["):
                 continue
@@ -137,7 +149,8 @@ def group_sentences(text: str, start: int, end: int, *, target_chars: int,
     return groups
 
 
-def segment(text: str, *, max_block_chars: int = 1000, target_block_chars: int = 400) -> list[tuple[int, int]]:
+def segment(text: str, *, max_block_chars: int = 1000,
+            target_block_chars: int = 400) -> list[tuple[int, int]]:
     """Block spans of ``text``: its non-blank lines, long ones grouped by sentences."""
     spans: list[tuple[int, int]] = []
     for start, end in iter_lines(text):

@@ -164,3 +164,10 @@ def test_runs_accumulate_as_partitions(tmp_path: Path, seeds_dir: Path) -> None:
     runs = _sql(f"select run, count(*) from '{tmp_path}/documents/**/*.parquet' group by run order by run")
     assert [n for _, n in runs] == [5, 5]
     assert not (tmp_path / pipeline.STAGING).exists()
+
+
+def test_readme_documents_the_stored_schema() -> None:
+    from dedupe.schema import schema_markdown
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert schema_markdown().rstrip() in readme, "run `dedupe schema` and paste it into the README"

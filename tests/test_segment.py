@@ -74,6 +74,12 @@ def test_sentences_respect_abbreviations_initials_and_decimals() -> None:
     ]
 
 
+def test_words_that_look_like_abbreviations_still_end_sentences() -> None:
+    text = "The cat sat. The sun rose. She said no. Then came No. 5 and Vol. 2 of the series."
+    assert [text[s:e] for s, e in iter_sentences(text, 0, len(text))] == [
+        "The cat sat.", "The sun rose.", "She said no.", "Then came No. 5 and Vol. 2 of the series."]
+
+
 def test_quoted_sentence_end_keeps_its_closing_quote() -> None:
     text = "“We will win,” he said. “It is certain.” Then he left."
     assert [text[s:e] for s, e in iter_sentences(text, 0, len(text))] == [

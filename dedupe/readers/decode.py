@@ -3,9 +3,12 @@
 Order of evidence: a byte-order mark wins; then strict UTF-8 (most of the web); then
 charset-normalizer's detection (cp1251, GB18030, Shift-JIS, BOM-less UTF-16...). Known binary
 signatures and decoded text full of control characters are refused as ``binary``.
+Detection needs some text to work on: below a hundred characters or so, a legacy encoding can be
+mistaken for another (an article is long enough; a one-line file may not be).
 
->>> decode_bytes("Привіт, світ".encode("cp1251") * 20)[:12]
-'Привіт, світ'
+>>> news = "Президент заявил, что переговоры продолжатся на следующей неделе в Стамбуле."
+>>> decode_bytes(news.encode("cp1251")) == news
+True
 >>> decode_bytes(b"\\x89PNG\\r\\n\\x1a\\n....")
 Traceback (most recent call last):
 ...

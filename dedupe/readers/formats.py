@@ -22,7 +22,7 @@ import zlib
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import PurePosixPath
-from typing import IO, Any, Final
+from typing import Any, BinaryIO, Final
 from urllib.parse import urlsplit
 
 from dedupe.document import Document, InputError, InputFile, InputProblem
@@ -111,12 +111,12 @@ def sniff_format(head: bytes) -> str:
     return "text"
 
 
-def _open(f: InputFile, gz: bool) -> IO[bytes]:
+def _open(f: InputFile, gz: bool) -> BinaryIO:
     try:
         raw = open(f.path, "rb")  # noqa: SIM115 - handed to the caller, closed there
     except OSError as exc:
         raise InputProblem("read", "unreadable", f"cannot open file: {exc.strerror or exc}") from None
-    return gzip.GzipFile(fileobj=raw, mode="rb") if gz else raw
+    return gzip.GzipFile(fileobj=raw, mode="rb") if gz else raw  # type: ignore[return-value]
 
 
 def _read_all(f: InputFile, gz: bool, limit: int) -> bytes:
