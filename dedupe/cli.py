@@ -7,6 +7,7 @@ works whatever runs the tasks) and ends with a summary table.
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from pathlib import Path
@@ -35,7 +36,7 @@ def _poll_progress(stage: Path, progress: Progress, task_id: Any, stop: threadin
                 plan = json.loads((stage / "plan.json").read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 continue
-            progress.update(task_id, total=plan["n_files"])
+            progress.update(task_id, total=plan["n_files"], description="reading")
             total_set = True
         done = 0
         for marker in list((stage / "done").glob("*.json")) if (stage / "done").exists() else []:
@@ -93,16 +94,20 @@ def run(
     if missing:
         raise typer.BadParameter(f"input not found: {', '.join(missing)}")
 
+    # Prefect's client-side telemetry obeys only this variable (prefect.toml turns off the server's);
+    # a data pipeline should not phone home by default. Set DO_NOT_TRACK=0 to allow it.
+    os.environ.setdefault("DO_NOT_TRACK", "1")
     from flows.dedupe_flow import dedupe_flow  # imports Prefect: only when a run starts
 
     console = Console(stderr=True)
     run_id = new_run_id()
     stop = threading.Event()
     show = progress and console.is_terminal and not as_json
-    bar = Progress(TextColumn("[bold]reading"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
-                   TimeElapsedColumn(), console=console, disable=not show, transient=True)
+    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("files"), TimeElapsedColumn(), console=console, disable=not show,
+                   transient=True)
     with bar:
-        task_id = bar.add_task("files", total=None)
+        task_id = bar.add_task("starting Prefect", total=None)
         poller = threading.Thread(target=_poll_progress,
                                   args=(staging_dir(out, run_id), bar, task_id, stop), daemon=True)
         poller.start()

@@ -45,8 +45,6 @@ ABBREVIATIONS: Final = frozenset([
 ABBREVIATIONS_BEFORE_NUMBER: Final = frozenset(["no", "nos", "vol", "fig", "p", "pp", "art", "ch", "sec",
                                                 "№"])
 
-_WORD_BEFORE = re.compile(r"(\S+)$")
-
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
@@ -71,14 +69,18 @@ def iter_lines(text: str) -> Iterator[tuple[int, int]]:
 
 def _is_abbreviation(text: str, stop: int, line_start: int, next_char: str) -> bool:
     """Whether the full stop at ``text[stop]`` closes an abbreviation or an initial."""
-    match = _WORD_BEFORE.search(text, line_start, stop)
-    if not match:
+    begin = stop
+    # Walk back over the word (bounded: abbreviations are short, and lines can be huge).
+    while begin > line_start and stop - begin < 24 and not text[begin - 1].isspace():
+        begin -= 1
+    raw = text[begin:stop]
+    if not raw:
         return False
-    word = match.group(1).lstrip("\"'“‘«([").lower()
+    word = raw.lstrip("\"'“‘«([").lower()
     if word in ABBREVIATIONS or (word in ABBREVIATIONS_BEFORE_NUMBER and next_char.isdigit()):
         return True
     # An initial ("J. Smith"): one capital letter. A lower-case "m." is a unit ending a sentence.
-    return len(word) == 1 and match.group(1)[-1].isupper()
+    return len(word) == 1 and raw[-1].isupper()
 
 
 def iter_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

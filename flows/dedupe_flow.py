@@ -12,6 +12,7 @@ Run it from Python::
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from prefect import flow, task, unmapped
@@ -59,8 +60,6 @@ def dedupe_flow(
 
     Returns the run summary as a dict (documents, blocks by label, errors by code, seconds).
     """
-    import time
-
     started = time.perf_counter()
     settings = settings or Settings()
     plan = plan_task(inputs or ["seeds"], out, settings, run_id)

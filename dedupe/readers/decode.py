@@ -18,6 +18,7 @@ dedupe.document.InputProblem: binary file (PNG image signature)
 from __future__ import annotations
 
 import codecs
+import re
 from typing import Final
 
 import charset_normalizer
@@ -57,8 +58,8 @@ BINARY_SIGNATURES: Final = (
     (b"\x00asm", "WebAssembly module"),
 )
 
-#: Control characters allowed in text: tab, newline, vertical tab, form feed, carriage return.
-_ALLOWED_CONTROL: Final = frozenset("\t\n\x0b\x0c\r")
+#: C0 control characters other than tab, newline, vertical tab, form feed and carriage return.
+_CONTROL: Final = re.compile("[\x00-\x08\x0e-\x1f]")
 
 
 def _binary_signature(data: bytes) -> str | None:
@@ -75,8 +76,7 @@ def control_char_ratio(text: str) -> float:
     """Share of characters that are C0 controls other than whitespace (binary tell-tale)."""
     if not text:
         return 0.0
-    bad = sum(1 for ch in text if ch < " " and ch not in _ALLOWED_CONTROL)
-    return bad / len(text)
+    return len(_CONTROL.findall(text)) / len(text)
 
 
 def _bom_codec(data: bytes) -> str | None:
