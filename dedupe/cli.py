@@ -129,11 +129,16 @@ def run(
 
 
 @app.command()
-def schema() -> None:
+def schema(
+    readme: Annotated[Path | None, typer.Option(help="Rewrite the contract section of this README.")] = None,
+) -> None:
     """Print the output contract (tables, columns, meaning) as Markdown."""
-    from dedupe.schema import schema_markdown
+    from dedupe.schema import schema_markdown, update_readme
 
-    typer.echo(schema_markdown())
+    if readme is None:
+        typer.echo(schema_markdown())
+    else:
+        update_readme(readme)
 
 
 if __name__ == "__main__":

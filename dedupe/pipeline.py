@@ -1,13 +1,16 @@
 """The stages of a run, as plain functions over paths. The Prefect flow in ``flows/`` calls them.
 
-A run goes through four stages, each handing the next only small things (paths, counts):
+A run goes through these stages, each handing the next only small things (paths, counts):
 
 1. :func:`plan_run` finds the input files and writes them as batch manifests into the run's staging
    folder ``OUT/_staging/run=<id>/``.
 2. :func:`process_batch` (once per batch, in parallel) reads, decodes, extracts and segments the
-   batch's documents and writes one Parquet part per table into the staging folder.
+   batch's documents into staged Parquet parts, with the line statistics of each site.
 3. :func:`resolve_run` makes documents unique across batches (the same text under two paths).
-4. :func:`publish_run` moves each staged table to ``OUT/<table>/run=<id>/`` by renaming it.
+4. :func:`learn_site_chrome` finds, from the line statistics, the lines each site repeats.
+5. :func:`finalize_batch` (once per part, in parallel) labels every block (cleaning) and rewrites
+   the part.
+6. :func:`publish_run` moves each staged table to ``OUT/<table>/run=<id>/`` by renaming it.
 
 Nothing under ``OUT/<table>/`` is ever written in place, so readers never see a partial file.
 :func:`run_pipeline` chains the stages in one process, without Prefect.
@@ -37,13 +40,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from dedupe.clean.cleaner import clean_document
 from dedupe.document import LABELS, Block, Document, InputError, InputFile
+from dedupe.readers.corpus import read_documents
 from dedupe.readers.discover import discover
 from dedupe.readers.formats import read_input
-from dedupe.schema import TABLES
+from dedupe.schema import BLOCKS, DOCUMENTS, SITE_CHROME, TABLES
 from dedupe.segment import segment
 from dedupe.settings import Settings
-from dedupe.writers.corpus import CorpusPartWriter
+from dedupe.writers.corpus import PART_TABLES, CorpusPartWriter, write_document
 from dedupe.writers.parquet import TableWriter, fsync_dir
 
 STAGING = "_staging"
@@ -73,6 +78,7 @@ class BatchResult:
     """Counts of one processed batch."""
 
     batch: str
+    part: str = ""
     files: int = 0
     documents: int = 0
     same_as_earlier: int = 0
@@ -173,13 +179,17 @@ def _read_manifest(path: str | Path) -> list[InputFile]:
 
 
 def process_batch(manifest: str | Path, run_id: str, settings: Settings | None = None) -> BatchResult:
-    """Read, decode, extract and segment the files of one batch into staged Parquet parts."""
+    """Read, decode, extract and segment the files of one batch into staged Parquet parts.
+
+    Blocks are all ``content`` here; :func:`finalize_batch` labels them once the whole run has been
+    seen (site chrome needs every page of a site).
+    """
     settings = settings or Settings()
     started = time.perf_counter()
     manifest = Path(manifest)
     stage = manifest.parent.parent
     name = manifest.stem.replace("batch-", "part-")
-    result = BatchResult(batch=manifest.name)
+    result = BatchResult(batch=manifest.name, part=name)
     seen: set[str] = set()
     with CorpusPartWriter(stage, name, run_id=run_id, metadata=_metadata(run_id, settings),
                           rows_per_group=settings.rows_per_group) as part:
@@ -200,9 +210,8 @@ def process_batch(manifest: str | Path, run_id: str, settings: Settings | None =
                 for step in DOCUMENT_STEPS:
                     doc = step(doc, settings)
                 part.write_document(doc, size=f.size, mtime_ns=f.mtime_ns)
+                part.write_line_stats(doc)
                 result.documents += 1
-                for label, n in doc.label_counts().items():
-                    result.blocks[label] += n
     result.seconds = time.perf_counter() - started
     done = stage / "done"
     done.mkdir(exist_ok=True)
@@ -219,7 +228,7 @@ def _staged_parts(stage: Path, table: str) -> list[Path]:
 def _rewrite(path: Path, table: str, plan: RunPlan, transform: Callable[[pa.Table], pa.Table]) -> None:
     """Rewrite one staged part through ``transform`` (atomically, like every write)."""
     data = transform(pq.read_table(path))
-    with TableWriter(path, TABLES[table], table=table, metadata=_metadata(plan.run_id, plan.settings),
+    with TableWriter(path, PART_TABLES[table], table=table, metadata=_metadata(plan.run_id, plan.settings),
                      rows_per_group=plan.settings.rows_per_group) as writer:
         writer.write_table(data)
 
@@ -252,21 +261,100 @@ def resolve_run(plan: RunPlan) -> int:
 
         _rewrite(part, "documents", plan, drop_repeated)
         _rewrite(stage / "blocks" / part.name, "blocks", plan, drop_repeated)
+        if (stage / "linestats" / part.name).exists():
+            _rewrite(stage / "linestats" / part.name, "linestats", plan, drop_repeated)
         _rewrite(stage / "inputs" / part.name, "inputs", plan, mark_repeated)
     return repeats
 
 
 # --- stage 4 ------------------------------------------------------------------------------------
 
-def summarize(plan: RunPlan, results: Iterable[BatchResult], repeats: int, seconds: float) -> RunSummary:
+def learn_site_chrome(plan: RunPlan) -> int:
+    """Aggregate the staged line statistics into the ``site_chrome`` table; return its size.
+
+    A line is chrome on a site when it is on ``site_chrome_min_docs`` of the site's documents
+    (``site_chrome_prose_min_docs`` for running text: the syndication guard).
+    """
+    stage = Path(plan.staging_dir)
+    parts = _staged_parts(stage, "linestats")
+    s = plan.settings
+    with TableWriter(stage / "site_chrome" / "part-000000.parquet", SITE_CHROME, table="site_chrome",
+                     metadata=_metadata(plan.run_id, s)) as writer:
+        if not parts or not s.clean:
+            return 0
+        stats = pq.ParquetDataset(parts).read()
+        grouped = stats.group_by(["source", "key"]).aggregate(
+            [("doc_id", "count_distinct"), ("prose", "any"), ("text", "min")])
+        needed = pc.if_else(grouped["prose_any"], s.site_chrome_prose_min_docs, s.site_chrome_min_docs)
+        chrome = grouped.filter(pc.greater_equal(grouped["doc_id_count_distinct"], needed))
+        writer.write_table(pa.table({
+            "source": chrome["source"], "key": chrome["key"], "text": chrome["text_min"],
+            "n_docs": pc.cast(chrome["doc_id_count_distinct"], pa.int32()),
+            "run_id": pa.array([plan.run_id] * chrome.num_rows, pa.string()),
+        }))
+        return int(chrome.num_rows)
+
+
+def _site_chrome(stage: Path) -> dict[str, frozenset[int]]:
+    path = stage / "site_chrome" / "part-000000.parquet"
+    if not path.exists():
+        return {}
+    table = pq.read_table(path, columns=["source", "key"])
+    out: dict[str, set[int]] = {}
+    for source, key in zip(table["source"].to_pylist(), table["key"].to_pylist(), strict=True):
+        out.setdefault(source, set()).add(key)
+    return {source: frozenset(keys) for source, keys in out.items()}
+
+
+def finalize_batch(plan: RunPlan, part: str) -> BatchResult:
+    """Label every block of one staged part (cleaning) and rewrite its documents and blocks."""
+    started = time.perf_counter()
+    stage = Path(plan.staging_dir)
+    docs_path = stage / "documents" / f"{part}.parquet"
+    blocks_path = stage / "blocks" / f"{part}.parquet"
+    result = BatchResult(batch=part, part=part)
+    if not docs_path.exists():
+        return result
+    site_chrome = _site_chrome(stage) if plan.settings.clean else {}
+    meta = _metadata(plan.run_id, plan.settings)
+    rows = plan.settings.rows_per_group
+    # Written beside the staged part, then renamed over it: the staged part is intact until then.
+    new_docs = docs_path.with_name(f"{part}.new.parquet")
+    new_blocks = blocks_path.with_name(f"{part}.new.parquet")
+    with TableWriter(new_docs, DOCUMENTS, table="documents", metadata=meta, rows_per_group=rows) as dw, \
+            TableWriter(new_blocks, BLOCKS, table="blocks", metadata=meta, rows_per_group=rows * 32) as bw:
+        for doc in read_documents(docs_path, blocks_path, batch_size=rows):
+            if plan.settings.clean:
+                clean_document(doc, plan.settings, site_chrome.get(doc.source, ()))
+            write_document(dw, bw, doc, plan.run_id)
+            result.documents += 1
+            for label, n in doc.label_counts().items():
+                result.blocks[label] += n
+    new_docs.replace(docs_path)
+    new_blocks.replace(blocks_path)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def staged_parts(plan: RunPlan) -> list[str]:
+    """Names of the staged document parts (``part-000000``...), the units of :func:`finalize_batch`."""
+    return [p.stem for p in _staged_parts(Path(plan.staging_dir), "documents")]
+
+
+# --- stage 6 ------------------------------------------------------------------------------------
+
+def summarize(plan: RunPlan, read: Iterable[BatchResult], labelled: Iterable[BatchResult],
+              repeats: int, seconds: float) -> RunSummary:
+    """Counts of the run: files and errors from reading, block labels from labelling."""
     summary = RunSummary(run_id=plan.run_id, out_dir=plan.out_dir, files=plan.n_files, seconds=seconds)
     errors: Counter[str] = Counter()
-    for r in results:
+    for r in read:
         summary.documents += r.documents
         summary.same_as_earlier += r.same_as_earlier
+        errors.update(r.errors)
+    for r in labelled:
         for label, n in r.blocks.items():
             summary.blocks[label] += n
-        errors.update(r.errors)
     if plan.n_discovery_errors:
         table = pq.read_table(Path(plan.staging_dir) / "errors" / "part-discover.parquet",
                               columns=["error"])
@@ -308,8 +396,10 @@ def run_pipeline(inputs: Sequence[str | Path], out_dir: str | Path, settings: Se
     """All stages in this process, without Prefect (for notebooks, tests and debugging)."""
     started = time.perf_counter()
     plan = plan_run(inputs, out_dir, settings, run_id)
-    results = [process_batch(m, plan.run_id, plan.settings) for m in plan.batches]
+    read = [process_batch(m, plan.run_id, plan.settings) for m in plan.batches]
     repeats = resolve_run(plan)
-    summary = summarize(plan, results, repeats, time.perf_counter() - started)
+    learn_site_chrome(plan)
+    labelled = [finalize_batch(plan, part) for part in staged_parts(plan)]
+    summary = summarize(plan, read, labelled, repeats, time.perf_counter() - started)
     publish_run(plan)
     return summary

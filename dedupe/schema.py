@@ -12,6 +12,7 @@ DataType(string)
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Final
 
 import pyarrow as pa
@@ -86,14 +87,34 @@ INPUTS: Final = pa.schema([
     _RUN_ID,
 ])
 
+SITE_CHROME: Final = pa.schema([
+    _f("source", pa.string(), "The site.", False),
+    _f("key", pa.int64(), "Key of the line (`dedupe.clean.site.line_key`: xxh3 of the lower-cased, "
+       "space-collapsed text).", False),
+    _f("text", pa.string(), "The line (as first seen, cut at 200 characters).", False),
+    _f("n_docs", pa.int32(), "Documents of the site in this run that contain the line.", False),
+    _RUN_ID,
+])
+
 #: Table name to schema, in the order a run publishes them.
-TABLES: Final = {"inputs": INPUTS, "errors": ERRORS, "blocks": BLOCKS, "documents": DOCUMENTS}
+TABLES: Final = {"inputs": INPUTS, "errors": ERRORS, "site_chrome": SITE_CHROME, "blocks": BLOCKS,
+                 "documents": DOCUMENTS}
+
+#: Staged only: one row per distinct line of each document with a site (input of the chrome learner).
+LINE_STATS: Final = pa.schema([
+    pa.field("source", pa.string(), nullable=False),
+    pa.field("key", pa.int64(), nullable=False),
+    pa.field("doc_id", pa.string(), nullable=False),
+    pa.field("prose", pa.bool_(), nullable=False),
+    pa.field("text", pa.string(), nullable=False),
+])
 
 _DESCRIPTIONS: Final = {
     "documents": "One row per distinct article (by `doc_id`).",
     "blocks": "One row per block (line or sentence group) of each document, with its label and provenance.",
     "errors": "One row per input (file or JSON record) that could not be used, and why.",
     "inputs": "One row per input file or JSON record seen by the run, and what became of it.",
+    "site_chrome": "One row per line learned as a site's chrome (recurring on several of its pages).",
 }
 
 
@@ -108,6 +129,19 @@ def schema_markdown() -> str:
             out.append(f"| `{field.name}` | {field.type} | {'yes' if field.nullable else 'no'} | {desc} |")
         out.append("")
     return "\n".join(out)
+
+
+README_START = "<!-- schema:start"
+README_END = "<!-- schema:end -->"
+
+
+def update_readme(path: str | Path) -> None:
+    """Replace the README's contract section (between the schema markers) with the current one."""
+    text = Path(path).read_text(encoding="utf-8")
+    start = text.index(README_START)
+    start = text.index("\n", start) + 1
+    end = text.index(README_END)
+    Path(path).write_text(text[:start] + schema_markdown() + text[end:], encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -37,6 +37,22 @@ class Settings:
     #: Sentences of a long line are grouped until a group reaches this many characters.
     target_block_chars: int = 400
 
+    # --- cleaning ------------------------------------------------------------------------------
+    #: Label chrome, padding and titles (off: every block stays ``content``).
+    clean: bool = True
+    #: A short line on this many pages of one site is that site's chrome.
+    site_chrome_min_docs: int = 2
+    #: Running text must recur on this many pages of one site to count as chrome (syndication guard).
+    site_chrome_prose_min_docs: int = 3
+    #: Lines of links after a "Related"/"References" heading that are taken as chrome, at most.
+    chrome_section_max_lines: int = 15
+    #: The headline is looked for among the first blocks of a document.
+    title_search_blocks: int = 8
+    #: The main body must hold at least this many words of running text to be told from chrome.
+    body_min_words: int = 30
+    #: A further run of text beside the main body is body too when worth this share of it.
+    body_secondary_ratio: float = 0.3
+
     # --- orchestration -------------------------------------------------------------------------
     #: Input files per batch (one Prefect task run each). Records of a JSON Lines file are streamed,
     #: so a big file does not make a big batch in memory.
@@ -59,7 +75,8 @@ class Settings:
 
     def __post_init__(self) -> None:
         positive = ("max_file_bytes", "max_record_bytes", "max_block_chars", "target_block_chars",
-                    "batch_files", "rows_per_group")
+                    "batch_files", "rows_per_group", "site_chrome_min_docs", "site_chrome_prose_min_docs",
+                    "title_search_blocks")
         for name in positive:
             if getattr(self, name) <= 0:
                 raise ValueError(f"setting {name} must be positive, got {getattr(self, name)!r}")

@@ -38,6 +38,16 @@ def resolve_task(plan: RunPlan) -> int:
     return pipeline.resolve_run(plan)
 
 
+@task(name="learn-site-chrome", cache_policy=NO_CACHE)
+def learn_site_chrome_task(plan: RunPlan) -> int:
+    return pipeline.learn_site_chrome(plan)
+
+
+@task(name="label-part", cache_policy=NO_CACHE, task_run_name="label-{part}")
+def finalize_batch_task(plan: RunPlan, part: str) -> BatchResult:
+    return pipeline.finalize_batch(plan, part)
+
+
 @task(name="publish", cache_policy=NO_CACHE)
 def publish_task(plan: RunPlan) -> str:
     return str(pipeline.publish_run(plan))
@@ -63,10 +73,12 @@ def dedupe_flow(
     started = time.perf_counter()
     settings = settings or Settings()
     plan = plan_task(inputs or ["seeds"], out, settings, run_id)
-    results = process_batch_task.map(plan.batches, run_id=unmapped(plan.run_id),
-                                     settings=unmapped(plan.settings)).result()
+    read = process_batch_task.map(plan.batches, run_id=unmapped(plan.run_id),
+                                  settings=unmapped(plan.settings)).result()
     repeats = resolve_task(plan)
-    summary = pipeline.summarize(plan, results, repeats, 0.0)
+    learn_site_chrome_task(plan)
+    labelled = finalize_batch_task.map(unmapped(plan), pipeline.staged_parts(plan)).result()
+    summary = pipeline.summarize(plan, read, labelled, repeats, 0.0)
     publish_task(plan)
     summary.seconds = time.perf_counter() - started
     return summary.to_dict()

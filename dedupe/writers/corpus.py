@@ -16,13 +16,38 @@ from __future__ import annotations
 from pathlib import Path
 from types import TracebackType
 
+from dedupe.clean.site import line_key, looks_like_prose
 from dedupe.document import Document, InputError
-from dedupe.schema import TABLES
+from dedupe.schema import BLOCKS, DOCUMENTS, ERRORS, INPUTS, LINE_STATS
 from dedupe.writers.parquet import TableWriter
+
+#: The tables every batch writes a part of (``linestats`` stays in the staging folder).
+PART_TABLES = {"inputs": INPUTS, "errors": ERRORS, "blocks": BLOCKS, "documents": DOCUMENTS,
+               "linestats": LINE_STATS}
+
+
+def write_document(documents: TableWriter, blocks: TableWriter, doc: Document, run_id: str) -> None:
+    """Append ``doc`` to a documents writer and its blocks to a blocks writer."""
+    counts = doc.label_counts()
+    documents.write({
+        "doc_id": doc.doc_id, "path": doc.path, "record": doc.record, "source": doc.source,
+        "format": doc.format, "url": doc.url, "title": doc.title, "author": doc.author,
+        "published": doc.published, "raw_text": doc.raw_text, "extracted_text": doc.extracted_text,
+        "text": doc.text, "n_blocks": len(doc.blocks),
+        **{f"n_{label}": n for label, n in counts.items()},
+        "run_id": run_id,
+    })
+    for b in doc.blocks:
+        blocks.write({
+            "doc_id": doc.doc_id, "block_idx": b.idx, "start": b.start, "end": b.end,
+            "text": b.text, "label": b.label, "reason": b.reason,
+            "duplicate_of_doc": b.duplicate_of_doc, "duplicate_of_block": b.duplicate_of_block,
+            "similarity": b.similarity, "run_id": run_id,
+        })
 
 
 class CorpusPartWriter:
-    """Four :class:`TableWriter` s under ``folder/<table>/<name>.parquet``, opened and closed together."""
+    """One :class:`TableWriter` per table under ``folder/<table>/<name>.parquet``, closed together."""
 
     def __init__(self, folder: Path, name: str, *, run_id: str, metadata: dict[str, str],
                  rows_per_group: int = 512) -> None:
@@ -32,29 +57,27 @@ class CorpusPartWriter:
             table: TableWriter(Path(folder) / table / f"{name}.parquet", schema, table=table,
                                metadata=meta, rows_per_group=rows_per_group if table == "documents"
                                else rows_per_group * 32)
-            for table, schema in TABLES.items()
+            for table, schema in PART_TABLES.items()
         }
 
     def write_document(self, doc: Document, *, size: int, mtime_ns: int) -> None:
-        counts = doc.label_counts()
-        self.writers["documents"].write({
-            "doc_id": doc.doc_id, "path": doc.path, "record": doc.record, "source": doc.source,
-            "format": doc.format, "url": doc.url, "title": doc.title, "author": doc.author,
-            "published": doc.published, "raw_text": doc.raw_text, "extracted_text": doc.extracted_text,
-            "text": doc.text, "n_blocks": len(doc.blocks),
-            **{f"n_{label}": n for label, n in counts.items()},
-            "run_id": self.run_id,
-        })
-        blocks = self.writers["blocks"]
-        for b in doc.blocks:
-            blocks.write({
-                "doc_id": doc.doc_id, "block_idx": b.idx, "start": b.start, "end": b.end,
-                "text": b.text, "label": b.label, "reason": b.reason,
-                "duplicate_of_doc": b.duplicate_of_doc, "duplicate_of_block": b.duplicate_of_block,
-                "similarity": b.similarity, "run_id": self.run_id,
-            })
+        """The document, its blocks, and the input row that produced it."""
+        write_document(self.writers["documents"], self.writers["blocks"], doc, self.run_id)
         self.write_input(doc.path, doc.record, size=size, mtime_ns=mtime_ns, doc_id=doc.doc_id,
                          status="document")
+
+    def write_line_stats(self, doc: Document) -> None:
+        """One row per distinct line of ``doc``: what the site-chrome learner counts."""
+        if not doc.source:
+            return
+        writer = self.writers["linestats"]
+        seen: set[int] = set()
+        for b in doc.blocks:
+            key = line_key(b.text)
+            if key not in seen:
+                seen.add(key)
+                writer.write({"source": doc.source, "key": key, "doc_id": doc.doc_id,
+                              "prose": looks_like_prose(b.text), "text": b.text[:200]})
 
     def write_input(self, path: str, record: int | None, *, size: int, mtime_ns: int,
                     doc_id: str | None, status: str) -> None:

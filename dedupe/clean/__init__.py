@@ -1,0 +1,9 @@
+"""Cleaning: label every block content, title, chrome or padding, with the rule that decided.
+
+>>> from dedupe.clean import clean_document, clean_documents, line_key
+"""
+
+from dedupe.clean.cleaner import clean_document, clean_documents
+from dedupe.clean.site import SiteLineStats, line_key
+
+__all__ = ["SiteLineStats", "clean_document", "clean_documents", "line_key"]

@@ -1,0 +1,324 @@
+"""Label each block of a document ``content``, ``title``, ``chrome`` or ``padding``, with a reason.
+
+Steps, in order (a block keeps the first label it gets):
+
+1. **Rules** (:mod:`dedupe.clean.rules`): whole-line chrome (widgets, credits, legal lines),
+   datelines and bylines (which also fill ``author`` / ``published``), emoji promotions.
+2. **Site chrome**: lines that recur on several pages of the same site (learned by
+   :mod:`dedupe.clean.site`, passed in as line keys).
+3. **Chrome sections**: a "References:" or "Related" heading and the non-prose lines after it.
+4. **Title**: the headline (the metadata title, else a heading near the top or just before the
+   body); its repeats become ``duplicate`` blocks pointing at it.
+5. **Padding sections**: a padding heading ("What <Site> Says", "<Brand> AI Analysis", "Key
+   Takeaways"...) opens a section that runs to the end, or to a repeat of the title.
+6. **Main body**: the run of lines with the most running text (a maximum-sum segment of per-line
+   scores, jusText-like features); what lies outside it is chrome (``chrome:outside_body``) unless
+   the document is too short to tell.
+
+>>> from dedupe.document import Document
+>>> from dedupe.pipeline import segment_document
+>>> from dedupe.settings import Settings
+>>> text = ("Listen to this Post\\nHarbour council approves new ferry route\\n"
+...         "The council voted on Thursday to open a second ferry route between the old pier and the "
+...         "islands, ending two years of debate.\\nWhat Gazette AI Says:\\nThis decision shows how "
+...         "local politics shapes transport in ways that readers may find interesting.\\n")
+>>> doc = clean_document(segment_document(Document.from_text(text, path="a.txt", format="text"),
+...                      Settings()), Settings())
+>>> [(b.label, b.reason) for b in doc.blocks]  # doctest: +NORMALIZE_WHITESPACE
+[('chrome', 'chrome:listen'), ('title', 'title:heading'), ('content', 'body'),
+ ('padding', 'padding:what_x_says'), ('padding', 'padding:what_x_says')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Final
+
+from dedupe.clean.features import LineFeatures, line_features, stoplist_for
+from dedupe.clean.rules import (
+    BYLINE,
+    CHROME_LINES,
+    CHROME_SECTION_HEADINGS,
+    DATELINE,
+    PADDING_HEADINGS,
+    PADDING_HEADINGS_WEAK,
+    SITE_NAME_WORDS,
+)
+from dedupe.clean.site import line_key
+from dedupe.document import Block, Document
+from dedupe.readers.formats import normalise_date
+from dedupe.settings import Settings
+
+#: Chrome that marks the end of an article: the main body never extends across it.
+END_OF_ARTICLE: Final = frozenset({"chrome:source_link", "chrome:posted_in", "chrome:leave_comment",
+                                   "chrome:prev_next", "chrome:author_bio"})
+#: Padding families that are one line ("Editor's Note: this article explores..."), not a section.
+LINE_ONLY_PADDING: Final = frozenset({"editors_note_padding", "transition"})
+_NORMALISE: Final = re.compile(r"[\W_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class _Line:
+    block: Block
+    features: LineFeatures
+
+
+def _norm(text: str) -> str:
+    return _NORMALISE.sub(" ", text.lower()).strip()
+
+
+class _Labeller:
+    """Holds the labels of one document while the steps fill them in."""
+
+    def __init__(self, doc: Document, settings: Settings) -> None:
+        self.doc = doc
+        self.settings = settings
+        stops = stoplist_for(doc.base_text)
+        self.lines = [_Line(b, line_features(b.text, stops)) for b in doc.blocks]
+        self.labels: list[tuple[str, str] | None] = [None] * len(doc.blocks)
+        self.title_idx: int | None = None
+
+    def set(self, i: int, label: str, reason: str) -> None:
+        if self.labels[i] is None:
+            self.labels[i] = (label, reason)
+
+    def free(self, i: int) -> bool:
+        return self.labels[i] is None
+
+    # --- 1. rules -------------------------------------------------------------------------------
+    def rules(self) -> None:
+        for i, line in enumerate(self.lines):
+            text = line.block.text.strip()
+            name = CHROME_LINES.match(text)
+            if name:
+                self.set(i, "chrome", f"chrome:{name}")
+                continue
+            if DATELINE.match(text):
+                self.set(i, "chrome", "chrome:dateline")
+                if not self.doc.published:
+                    self.doc.published = normalise_date(text)
+                continue
+            byline = BYLINE.match(text) if line.features.words <= 12 else None
+            if byline and not line.features.terminal:
+                self.set(i, "chrome", "chrome:byline")
+                if not self.doc.author:
+                    self.doc.author = byline.group("name").strip()
+                continue
+            if line.features.emoji >= 2 and line.features.words < 40:
+                self.set(i, "chrome", "chrome:promo")
+
+    # --- 2. site chrome ---------------------------------------------------------------------------
+    def site_chrome(self, keys: Collection[int]) -> None:
+        if not keys:
+            return
+        for i, line in enumerate(self.lines):
+            if self.free(i) and line_key(line.block.text) in keys:
+                self.set(i, "chrome", "site_chrome")
+
+    # --- 3. chrome sections -----------------------------------------------------------------------
+    def chrome_sections(self) -> None:
+        i = 0
+        while i < len(self.lines):
+            name = CHROME_SECTION_HEADINGS.match(self.lines[i].block.text.strip())
+            if name and self.lines[i].features.heading_like:
+                self.labels[i] = ("chrome", f"chrome:{name}")
+                j = i + 1
+                # A list of links: short lines, and not too many (a list in the article may follow).
+                limit = i + 1 + self.settings.chrome_section_max_lines
+                while j < min(limit, len(self.lines)) and self.lines[j].features.words <= 8 \
+                        and not self.lines[j].features.terminal:
+                    self.set(j, "chrome", f"chrome:{name}")
+                    j += 1
+                i = j
+            else:
+                i += 1
+
+    # --- 4. title -----------------------------------------------------------------------------------
+    def _title_candidate(self, i: int) -> bool:
+        f = self.lines[i].features
+        text = self.lines[i].block.text.strip()
+        free = self.free(i) or self.labels[i] == ("chrome", "chrome:outside_body")
+        if not free or f.words < 3 or f.words > 35 or f.has_url:
+            return False
+        if text.endswith(".") and not text.endswith("..."):
+            return False
+        words = _norm(text).split()
+        return not (len(words) <= 4 and any(w in SITE_NAME_WORDS for w in words))
+
+    def title(self, body_start: int | None) -> None:
+        n = len(self.lines)
+        norms = [_norm(line.block.text) for line in self.lines]
+        idx: int | None = None
+        reason = "title:heading"
+        if self.doc.title:
+            wanted = _norm(self.doc.title)
+            for i in range(n):
+                if norms[i] == wanted or (len(norms[i]) > 20 and wanted.startswith(norms[i])):
+                    idx, reason = i, "title:metadata"
+                    break
+            if idx is None:
+                return  # the page names its headline and the body does not repeat it: guess nothing
+        if idx is None:
+            window = range(min(n, self.settings.title_search_blocks))
+            candidates = [i for i in window if self._title_candidate(i)]
+            repeated = [i for i in candidates if norms.count(norms[i]) > 1]
+            if repeated:
+                idx = repeated[0]
+            elif candidates:
+                idx = candidates[0]
+            elif body_start:
+                before = [i for i in range(max(0, body_start - 3), body_start) if self._title_candidate(i)]
+                idx = before[-1] if before else None
+        if idx is None:
+            return
+        self.title_idx = idx
+        self.labels[idx] = ("title", reason)
+        if not self.doc.title:
+            self.doc.title = self.lines[idx].block.text.strip()
+        for j in range(n):
+            if j != idx and norms[j] == norms[idx] and self.labels[j] in (None, ("chrome", "site_chrome")):
+                self.labels[j] = ("duplicate", "title_repeat")
+                block = self.lines[j].block
+                block.duplicate_of_doc = self.doc.doc_id
+                block.duplicate_of_block = self.lines[idx].block.idx
+                block.similarity = 1.0
+
+    # --- 5. padding sections ---------------------------------------------------------------------
+    def padding(self) -> None:
+        heads: list[tuple[str, bool] | None] = []
+        for line in self.lines:
+            text = line.block.text.strip()
+            if line.features.words > 120:
+                heads.append(None)
+            elif name := PADDING_HEADINGS.match(text):
+                heads.append((name, True))
+            elif name := PADDING_HEADINGS_WEAK.match(text):
+                heads.append((name, False))
+            else:
+                heads.append(None)
+        strong = any(h is not None and h[1] for h in heads)
+        weak_families = {h[0] for h in heads if h is not None and not h[1]}
+        templated = strong or len(weak_families) >= 2
+        family: str | None = None
+        for i, head in enumerate(heads):
+            label = self.labels[i]
+            if label is not None and label[1] == "title_repeat":
+                family = None  # the story starts again
+                continue
+            if head is not None and (head[1] or templated):
+                name = head[0]
+                if name in LINE_ONLY_PADDING:
+                    self.set(i, "padding", f"padding:{name}")
+                    continue
+                family = name
+                self.labels[i] = ("padding", f"padding:{name}")
+            elif family is not None:
+                self.set(i, "padding", f"padding:{family}")
+
+    # --- 6. main body --------------------------------------------------------------------------------
+    def _scores(self) -> list[float]:
+        """Per-line evidence of running text: words of prose count for, chrome against.
+
+        Short lines after a sentence ending with a colon ("The nominees in full:") are list items
+        of the article, so they count (a little) for, until running text resumes.
+        """
+        scores: list[float] = []
+        in_list = False
+        for line, label in zip(self.lines, self.labels, strict=True):
+            f = line.features
+            if label is not None:
+                in_list = False
+                if label[1] in END_OF_ARTICLE:
+                    scores.append(-1e9)
+                elif label[0] == "chrome":
+                    scores.append(-max(2.0, f.words * 0.5))
+                else:
+                    scores.append(0.0)
+            elif f.prose:
+                in_list = f.colon_end
+                scores.append(float(f.words))
+            elif in_list and f.words <= 12:
+                scores.append(1.0)
+            else:
+                in_list = f.colon_end and f.words >= 4
+                scores.append(-min(3.0, float(f.words)) if f.heading_like else -f.words * 0.5)
+        return scores
+
+    def body(self) -> tuple[int, int] | None:
+        """Find the main body; label what is outside it. Returns the main segment."""
+        scores = self._scores()
+        segments = _segments(scores, self.settings.body_min_words,
+                             self.settings.body_secondary_ratio)
+        if not segments:
+            return None
+        main = max(segments, key=lambda seg: seg[2])
+        if main[2] < self.settings.body_min_words:
+            return None  # too little running text to tell body from chrome: keep what rules left
+        inside = [False] * len(self.lines)
+        for start, end, _ in segments:
+            for i in range(start, end):
+                inside[i] = True
+        for i in range(len(self.lines)):
+            if not inside[i]:
+                self.set(i, "chrome", "chrome:outside_body")
+        return main[0], main[1]
+
+    def apply(self) -> None:
+        for line, label in zip(self.lines, self.labels, strict=True):
+            line.block.label, line.block.reason = label if label is not None else ("content", "body")
+
+
+def _max_segment(scores: list[float], lo: int, hi: int) -> tuple[int, int, float] | None:
+    best: tuple[int, int, float] | None = None
+    total, start = 0.0, lo
+    for i in range(lo, hi):
+        if total <= 0:
+            total, start = 0.0, i
+        total += scores[i]
+        if total > 0 and (best is None or total > best[2]):
+            best = (start, i + 1, total)
+    return best
+
+
+def _segments(scores: list[float], min_words: float, secondary_ratio: float) -> list[tuple[int, int, float]]:
+    """The maximum-sum segment, plus further segments (left and right of it) worth at least
+    ``secondary_ratio`` of it and ``min_words``: an article split by an inline block of links."""
+    main = _max_segment(scores, 0, len(scores))
+    if main is None:
+        return []
+    found = [main]
+    pending = [(0, main[0]), (main[1], len(scores))]
+    while pending:
+        lo, hi = pending.pop()
+        seg = _max_segment(scores, lo, hi)
+        if seg and seg[2] >= max(min_words, secondary_ratio * main[2]):
+            found.append(seg)
+            pending += [(lo, seg[0]), (seg[1], hi)]
+    return sorted(found)
+
+
+def clean_document(doc: Document, settings: Settings, site_chrome: Collection[int] = ()) -> Document:
+    """Label the blocks of ``doc`` (already segmented) in place and return it."""
+    if not doc.blocks:
+        return doc
+    labeller = _Labeller(doc, settings)
+    labeller.rules()
+    labeller.site_chrome(site_chrome)
+    labeller.chrome_sections()
+    labeller.title(None)
+    labeller.padding()
+    # trafilatura has already chosen the main content of a page: only text inputs need the body step.
+    body = labeller.body() if doc.extracted_text is None else None
+    if labeller.title_idx is None and body is not None:
+        labeller.title(body[0])
+    labeller.apply()
+    return doc
+
+
+def clean_documents(docs: list[Document], settings: Settings,
+                    site_chrome: dict[str, Collection[int]] | None = None) -> list[Document]:
+    """:func:`clean_document` over a batch, with each document's site chrome."""
+    site_chrome = site_chrome or {}
+    return [clean_document(d, settings, site_chrome.get(d.source, ())) for d in docs]

@@ -1,0 +1,188 @@
+"""Cleaning rules as data: named, versioned pattern lists. The cleaner only interprets them.
+
+Each rule is ``(name, pattern)``; the name is what a block's ``reason`` records (``chrome:share``,
+``padding:what_x_says``), so every removal can be traced to one line here. Patterns are matched
+against a whole block, case-insensitively, after trimming. They describe *families* of wording
+("What <Site> Says", "<Brand> AI Summary"), never one page's literal text, and carry the cheap
+multilingual variants (Ukrainian, Russian, German, French, Spanish, Portuguese).
+
+Change a pattern, bump :data:`RULES_VERSION` (stored with every run's settings).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+RULES_VERSION: Final = "2026.11.21"
+
+
+
+class RuleSet:
+    """Named patterns compiled into one alternation: one regex search per line, whatever the count.
+
+    >>> rules = RuleSet(("a", r"^alpha$"), ("b", r"^beta\\b"))
+    >>> rules.match("Beta version"), rules.match("gamma")
+    ('b', None)
+    """
+
+    def __init__(self, *pairs: tuple[str, str]) -> None:
+        self.names = tuple(name for name, _ in pairs)
+        for _, pattern in pairs:  # a bad pattern fails here, alone, not inside the alternation
+            re.compile(pattern)
+        self._combined = re.compile("|".join(f"(?P<{n}>{p})" for n, p in pairs),
+                                    re.IGNORECASE | re.UNICODE)
+
+    def match(self, text: str) -> str | None:
+        """Name of the first rule whose pattern matches at the start of ``text``."""
+        found = self._combined.match(text)
+        return found.lastgroup if found else None
+
+
+_rules = RuleSet
+
+
+_END = r"\s*[:.!]?\s*$"
+_MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
+           r"січ\w*|лют\w*|берез\w*|квіт\w*|трав\w*|черв\w*|лип\w*|серп\w*|верес\w*|жовт\w*|листоп\w*|груд\w*|"
+           r"янв\w*|фев\w*|мар\w*|апр\w*|ма[яй]|июн\w*|июл\w*|авг\w*|сен\w*|окт\w*|ноя\w*|дек\w*|"
+           r"januar|februar|märz|mai|juni|juli|oktober|dezember|"
+           r"janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|"
+           r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|"
+           r"janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|dezembro)")
+_WEEKDAYS = (r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?|"
+             r"понеділок|вівторок|середа|четвер|п'ятниця|субота|неділя")
+_TIME = r"\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*(?:[A-Z]{2,4}|UTC|GMT)(?:[+-]\d+)?)?"
+_DATE = (rf"(?:(?:{_WEEKDAYS}),?\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{_MONTHS}\.?,?\s+\d{{4}}"
+         rf"|{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}(?:[T ]{_TIME})?"
+         rf"|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}})")
+
+#: A block that is a date, a time, or both ("11 April 2025, 09:24", "2025-04-11", "Updated 3:05 PM EST").
+DATELINE: Final = re.compile(
+    rf"^(?:(?:published|updated|posted|last updated|опубліковано|оновлено|опубликовано)\s*(?:on|at)?:?\s*)?"
+    rf"(?:{_DATE})(?:\s*(?:,|at|\||·|-|о|в)?\s*{_TIME})?\s*$|^(?:updated\s+)?{_TIME}\s*$",
+    re.IGNORECASE,
+)
+
+#: Bylines: "By Jane Doe", "Written by ...", "Автор: ...". Group ``name`` is the author.
+BYLINE: Final = re.compile(
+    r"^(?:by|written by|words by|reporting by|story by|von|par|por|автор(?:ка)?:?|от)\s+"
+    r"(?P<name>[\w.'’-]+(?:\s+[\w.'’-]+){0,3}(?:\s*(?:,|and|&|і|и|und|et|y)\s*[\w.'’-]+(?:\s+[\w.'’-]+){0,3})*)"
+    r"(?:\s*[,|·•]\s*.*)?$",
+    re.IGNORECASE,
+)
+
+#: Whole-block chrome: widgets, calls to action, navigation, credits, legal lines.
+CHROME_LINES: Final = _rules(
+    ("listen", rf"^(?:listen to (?:this|the) (?:post|article|story)|listen(?: now)?|audio version|"
+               rf"слухати|прослушать)(?:\s*\(?\d+\s*min\w*\)?)?{_END}"),
+    ("share", rf"^(?:share(?: (?:this|the))?(?: (?:article|post|story|page))?(?: (?:on|to|via))?"
+              rf"(?: (?:facebook|twitter|x|linkedin|whatsapp|email|telegram))?|поділитися|поделиться|"
+              rf"teilen|partager|compartir|compartilhar|tweet|pin it|copy link|copied)\s*:?{_END}"),
+    ("share_buttons", r"^(?:(?:facebook|twitter|x|linkedin|whatsapp|email|e-mail|telegram|reddit|"
+                      r"pinterest|flipboard|print|copy link|share|comments?)[\s,|·•/]*){2,}$"),
+    ("table_of_contents", rf"^(?:table of contents|contents|зміст|содержание|inhalt){_END}"),
+    ("source_link", rf"^(?:source link|source|original (?:article|source)|джерело|источник)"
+                    rf"(?:\s*:\s*\S.{{0,60}})?{_END}"),
+    ("posted_in", rf"^(?:posted|filed|published) (?:in|under)(?:\s*:?\s*[\w ,&/-]{{0,60}})?{_END}"),
+    ("leave_comment", rf"^(?:leave a (?:comment|reply)|add (?:a )?comment|post a comment|"
+                      rf"\d*\s*comments?|view comments|show comments|join the (?:conversation|discussion)|"
+                      rf"коментарі|комментарии)(?:\s*\(\d+\))?{_END}"),
+    ("prev_next", rf"^(?:previous|prev|next|older|newer)(?: (?:article|post|story))?"
+                  rf"(?:\s*[|/·]?\s*(?:previous|next|older|newer)(?: (?:article|post|story))?)?{_END}"),
+    ("advertisement", rf"^(?:advertisement|advertising|sponsored(?: content)?|ad|ads by \w+|"
+                      rf"реклама|anzeige|publicité|publicidad|publicidade|story continues below"
+                      rf"(?: (?:this )?advertisement)?|continue reading below){_END}"),
+    ("newsletter", r"^(?:sign up|subscribe|get|join)\b.{0,80}\b(?:newsletter|inbox|alerts?|email updates|"
+                   r"briefing)\b.{0,60}$|^(?:subscribe(?: now)?|newsletters?|sign up|підписатися|"
+                   r"подписаться)\s*[:.!]?$"),
+    ("follow_us", r"^(?:follow us|follow (?:\w+ )?on (?:twitter|x|facebook|instagram|telegram|google news)|"
+                  r"like us on facebook|стежте за нами|подписывайтесь на нас).{0,80}$"),
+    ("read_more", rf"^(?:read more|read next|read also|more:|see also|related|related (?:articles|stories|"
+                  rf"posts|coverage|content|topics)|recommended|more (?:from|on) [\w .'-]{{1,40}}|"
+                  rf"читайте також|читайте также|ещё по теме|lesen sie auch|à lire aussi|lea también|"
+                  rf"leia também|you (?:may|might) also like|trending(?: now)?|most (?:read|popular))"
+                  rf"(?:\s*:.{{0,200}})?{_END}"),
+    ("cookies", r"^.{0,200}\b(?:we use cookies|this (?:web)?site uses cookies|cookie (?:policy|settings|"
+                r"preferences)|accept (?:all )?cookies)\b.{0,300}$"),
+    ("copyright", r"^(?:©|\(c\)|copyright\b).{0,300}$|^.{0,200}\ball rights reserved\.?.{0,100}$"),
+    ("photo_credit", r"^(?:(?:photo|image|picture|credit|photograph|фото|bild)s?(?: by| credit)?\s*:?\s*)?"
+                     r"[\w.' -]{0,60}/\s*(?:getty images|afp|ap|reuters|epa|shutterstock|unsplash|istock|"
+                     r"bloomberg|alamy|pa|anadolu|sipa|zuma|xinhua|tass|ria novosti|nurphoto)"
+                     r"(?:\s+via\s+getty images)?\s*$|^(?:photo|image|credit|фото)s?\s*:\s*.{1,80}$|"
+                     r"^\(?(?:getty(?: images)?|shutterstock|unsplash|istock|ap photo|afp|reuters)\)?$"),
+    ("caption_credit", r"^.{20,400}\(\s*(?:photo|image|credit|pictured|file photo|фото)?\s*:?\s*"
+                       r"[\w .,'’-]{0,60}(?:/|\bvia\b)\s*[\w .'’-]{2,40}\)\s*$"),
+    ("skip_link", r"^(?:skip to (?:main )?(?:content|navigation|search)|jump to|back to top|scroll to top|"
+                  r"menu|search|close|open menu|toggle navigation|sign in|log in|log out|register)\s*$"),
+    ("image_source", rf"^(?:image source|image credit|featured image|image via|images? courtesy(?: of)?)"
+                     rf"(?:\s*:\s*.{{0,80}})?{_END}"),
+    ("reported_by", rf"^(?:reported by|edited by|additional reporting(?: by)?|compiled by)"
+                    rf"(?:\s*:?\s*[\w ,.&'-]{{0,80}})?{_END}"),
+    ("url_only", r"^(?:https?://|www\.)\S+$"),
+    ("author_bio", r"^(?:i am|i'm) (?:an? |the )?(?:[\w-]+ ){0,3}(?:editor|writer|journalist|reporter|author|"
+                   r"contributor|columnist|correspondent|blogger)\b.{0,600}$|"
+                   r"^[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,3} (?:is|has been) an? (?:[\w-]+ ){0,4}"
+                   r"(?:editor|writer|journalist|reporter|contributor|columnist|correspondent)\b.{0,600}$"),
+    ("rate_article", r"^(?:was this (?:article|page) (?:helpful|useful)\??|rate this (?:article|post)|"
+                     r"(?:\d+ )?(?:likes?|views?|shares?|reads?)|print(?: this)?(?: article)?|"
+                     r"save(?: article| for later)?|bookmark)\s*$"),
+)
+
+#: A heading that opens a list of chrome (references, image sources, tags): the short lines after it
+#: are chrome too, until running text resumes.
+CHROME_SECTION_HEADINGS: Final = _rules(
+    ("references", rf"^(?:references|sources|further reading|external links|bibliography|джерела|"
+                   rf"источники|quellen){_END}"),
+    ("image_sources", rf"^(?:image sources?|photo credits?|image credits?){_END}"),
+    ("tags", rf"^(?:tags|topics|categories|filed under|теги|мітки|темы){_END}"),
+    ("related", rf"^(?:related(?: (?:articles|stories|posts|content|coverage|topics|news))?|"
+                rf"more (?:stories|news|articles)|recommended(?: for you)?|you (?:may|might) also like|"
+                rf"read (?:more|next)|trending|most (?:read|popular)|popular (?:posts|stories)|"
+                rf"latest (?:news|stories|articles)|читайте також|читайте также){_END}"),
+)
+
+#: Headings that open an AI-commentary padding section; it runs to the end of the document, or to
+#: a heading that restarts the story (a repeat of the title). These wordings are the templates' own.
+PADDING_HEADINGS: Final = _rules(
+    # "What Undercode Says:", "What The Hacker News Says" - a brand commenting on the story it
+    # reprints. Newsroom sections ("What People Are Saying", "What Experts Say") are excluded.
+    ("what_x_says", r"^what\s+(?!(?:people|experts|analysts|officials|critics|others|they|we|fans|"
+                    r"residents|lawmakers|the (?:data|research|science|law|experts|critics|study))\b)"
+                    r"[\w.&'’-]+(?:\s+[\w.&'’-]+){0,3}\s+says\s*:?\s*$"),
+    ("brand_ai", r"^(?:[\w.&'’-]+\s+){1,3}ai(?:\s+|-)(?:summary|analysis|suggested headlines?|insights?|"
+                 r"commentary|take|verdict|overview|review|highlights|perspective|assessment|breakdown|"
+                 r"recap)\s*:?\s*$"),
+    ("ai_generated", r"^(?:ai[- ]generated|ai) (?:summary|analysis|insights?|commentary|overview)\s*:?\s*$"),
+    ("suggested_headline", r"^(?:suggested|alternative|seo) (?:headlines?|titles?)\s*:?\s*$"),
+    ("fact_checker", r"^(?:fact[- ]?check(?:er|ing)? (?:results?|verdict|summary|analysis)|"
+                     r"fact[- ]?checker)\s*:?\s*$"),
+    ("why_topic_matters", r"^why (?:this|the) (?:topic|story|issue|news) (?:matters|is important)\s*:?\s*$"),
+    ("interactive_elements", r"^interactive elements?\s*:?\s*$"),
+    ("transition", r"^transition\s*:.{0,300}$"),
+    ("editors_note_padding", r"^editor[’']?s note\s*:\s*(?:concerns|this article (?:explores|examines|"
+                             r"delves)|in this article|here we|we explore).{0,600}$"),
+    ("call_to_action", r"^call to action\b.{0,20}$|^cta\s*:?\s*$"),
+    ("people_also_ask", r"^people also ask\b.{0,40}$"),
+)
+
+#: Headings that SEO templates use but newsrooms sometimes do too ("Key Takeaways", "FAQ"): they
+#: open a padding section only in a document that shows template evidence - a heading of
+#: :data:`PADDING_HEADINGS`, or two different families of this list.
+PADDING_HEADINGS_WEAK: Final = _rules(
+    ("key_takeaways", r"^(?:key takeaways|main takeaways|takeaways|tl;?dr)\s*:?\s*$"),
+    ("faq", r"^(?:frequently asked questions|faqs?)\b.{0,40}$"),
+    ("practical_tips", r"^(?:practical|helpful|useful|quick|expert) tips\b.{0,60}$"),
+    ("closing_message", r"^(?:closing (?:message|thoughts|remarks)|final (?:thoughts|words|verdict))"
+                        r"\s*:?\s*$"),
+    ("our_take", r"^(?:expert (?:insights?|opinion|analysis)|our (?:take|analysis|verdict))\s*:?\s*$"),
+)
+
+#: Words typical of a site's own name ("Floen Editorial Media", "Daily Tribune"): such a short line
+#: at the top is the masthead, not the headline.
+SITE_NAME_WORDS: Final = frozenset("""
+    media news times post daily editorial herald tribune gazette journal press network magazine online
+    today weekly chronicle observer review report wire digest hub insider blog tv radio
+    новини новости вести газета
+""".split())
