@@ -41,6 +41,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dedupe.clean.cleaner import clean_document
+from dedupe.clean.site import chrome_keys, chrome_lines
 from dedupe.document import LABELS, Block, Document, InputError, InputFile
 from dedupe.readers.corpus import read_documents
 from dedupe.readers.discover import discover
@@ -283,27 +284,16 @@ def learn_site_chrome(plan: RunPlan) -> int:
         if not parts or not s.clean:
             return 0
         stats = pq.ParquetDataset(parts).read()
-        grouped = stats.group_by(["source", "key"]).aggregate(
-            [("doc_id", "count_distinct"), ("prose", "any"), ("text", "min")])
-        needed = pc.if_else(grouped["prose_any"], s.site_chrome_prose_min_docs, s.site_chrome_min_docs)
-        chrome = grouped.filter(pc.greater_equal(grouped["doc_id_count_distinct"], needed))
-        writer.write_table(pa.table({
-            "source": chrome["source"], "key": chrome["key"], "text": chrome["text_min"],
-            "n_docs": pc.cast(chrome["doc_id_count_distinct"], pa.int32()),
-            "run_id": pa.array([plan.run_id] * chrome.num_rows, pa.string()),
-        }))
+        chrome = chrome_lines(stats, min_docs=s.site_chrome_min_docs,
+                              prose_min_docs=s.site_chrome_prose_min_docs)
+        writer.write_table(chrome.append_column("run_id", pa.array([plan.run_id] * chrome.num_rows,
+                                                                   pa.string())))
         return int(chrome.num_rows)
 
 
 def _site_chrome(stage: Path) -> dict[str, frozenset[int]]:
     path = stage / "site_chrome" / "part-000000.parquet"
-    if not path.exists():
-        return {}
-    table = pq.read_table(path, columns=["source", "key"])
-    out: dict[str, set[int]] = {}
-    for source, key in zip(table["source"].to_pylist(), table["key"].to_pylist(), strict=True):
-        out.setdefault(source, set()).add(key)
-    return {source: frozenset(keys) for source, keys in out.items()}
+    return chrome_keys(pq.read_table(path, columns=["source", "key"])) if path.exists() else {}
 
 
 def finalize_batch(plan: RunPlan, part: str) -> BatchResult:

@@ -107,6 +107,8 @@ LINE_STATS: Final = pa.schema([
     pa.field("doc_id", pa.string(), nullable=False),
     pa.field("prose", pa.bool_(), nullable=False),
     pa.field("text", pa.string(), nullable=False),
+    pa.field("prev_key", pa.int64()),
+    pa.field("next_key", pa.int64()),
 ])
 
 _DESCRIPTIONS: Final = {

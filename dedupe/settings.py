@@ -46,7 +46,7 @@ class Settings:
     site_chrome_prose_min_docs: int = 3
     #: Lines of links after a "Related"/"References" heading that are taken as chrome, at most.
     chrome_section_max_lines: int = 15
-    #: The headline is looked for among the first blocks of a document.
+    #: The headline is looked for among the first lines of a document.
     title_search_blocks: int = 8
     #: The main body must hold at least this many words of running text to be told from chrome.
     body_min_words: int = 30

@@ -4,6 +4,6 @@
 """
 
 from dedupe.clean.cleaner import clean_document, clean_documents
-from dedupe.clean.site import SiteLineStats, line_key
+from dedupe.clean.site import chrome_lines, line_key
 
-__all__ = ["SiteLineStats", "clean_document", "clean_documents", "line_key"]
+__all__ = ["chrome_lines", "clean_document", "clean_documents", "line_key"]

@@ -34,16 +34,22 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
-from dedupe.clean.features import LineFeatures, line_features, stoplist_for
+from dedupe.clean.features import LineFeatures, line_features
 from dedupe.clean.rules import (
+    AUTHOR_BIO,
     BYLINE,
     CHROME_LINES,
+    CHROME_LONG_LINES,
+    CHROME_PHRASES,
     CHROME_SECTION_HEADINGS,
     DATELINE,
     PADDING_HEADINGS,
     PADDING_HEADINGS_WEAK,
+    PHRASE_LINE_WORDS,
+    SHORT_LINE_WORDS,
     SITE_NAME_WORDS,
 )
 from dedupe.clean.site import line_key
@@ -56,6 +62,11 @@ END_OF_ARTICLE: Final = frozenset({"chrome:source_link", "chrome:posted_in", "ch
                                    "chrome:prev_next", "chrome:author_bio"})
 #: Padding families that are one line ("Editor's Note: this article explores..."), not a section.
 LINE_ONLY_PADDING: Final = frozenset({"editors_note_padding", "transition"})
+#: Weights of the main-body score (per line; a prose line scores its word count).
+HEADING_PENALTY: Final = 3.0  #: at most, for a short heading-like line (menus are made of these)
+LONG_LINE_PENALTY: Final = 0.5  #: per word, for a long line that is not running text
+CHROME_PENALTY: Final = 2.0  #: at least, for a line a rule already called chrome
+UNPUNCTUATED_SENTENCE_WEIGHT: Final = 0.05  #: per word: a standfirst bridges, it does not anchor
 _NORMALISE: Final = re.compile(r"[\W_]+", re.UNICODE)
 
 
@@ -63,6 +74,18 @@ _NORMALISE: Final = re.compile(r"[\W_]+", re.UNICODE)
 class _Line:
     block: Block
     features: LineFeatures
+
+
+@lru_cache(maxsize=1 << 16)
+def _chrome_rule(text: str, words: int) -> str | None:
+    """The chrome rule a line matches. Cached: a site's menus and footers repeat on every page."""
+    if words <= SHORT_LINE_WORDS:
+        name = CHROME_LINES.match(text)
+    else:
+        name = CHROME_LONG_LINES.match(text) if words <= 150 else None
+    if name is None and words <= PHRASE_LINE_WORDS:
+        name = CHROME_PHRASES.match(text)
+    return name
 
 
 def _norm(text: str) -> str:
@@ -75,10 +98,20 @@ class _Labeller:
     def __init__(self, doc: Document, settings: Settings) -> None:
         self.doc = doc
         self.settings = settings
-        stops = stoplist_for(doc.base_text)
-        self.lines = [_Line(b, line_features(b.text, stops)) for b in doc.blocks]
+        self.lines = [_Line(b, line_features(b.text)) for b in doc.blocks]
         self.labels: list[tuple[str, str] | None] = [None] * len(doc.blocks)
         self.title_idx: int | None = None
+        self._norms: dict[int, str] = {}
+        # Source line of each block: the sentence groups of one long line share it.
+        base = doc.base_text
+        self.line_no: list[int] = []
+        line, prev_end = -1, 0
+        for b in doc.blocks:
+            gap = base[prev_end:b.start]
+            if not self.line_no or "\n" in gap or "\r" in gap:
+                line += 1
+            self.line_no.append(line)
+            prev_end = b.end
 
     def set(self, i: int, label: str, reason: str) -> None:
         if self.labels[i] is None:
@@ -91,11 +124,14 @@ class _Labeller:
     def rules(self) -> None:
         for i, line in enumerate(self.lines):
             text = line.block.text.strip()
-            name = CHROME_LINES.match(text)
+            name = _chrome_rule(text, line.features.words)
+            if name is None and 2 * i >= len(self.lines) and line.features.words <= 150 \
+                    and AUTHOR_BIO.match(text):
+                name = "author_bio"
             if name:
                 self.set(i, "chrome", f"chrome:{name}")
                 continue
-            if DATELINE.match(text):
+            if line.features.words <= 12 and DATELINE.match(text):
                 self.set(i, "chrome", "chrome:dateline")
                 if not self.doc.published:
                     self.doc.published = normalise_date(text)
@@ -144,26 +180,39 @@ class _Labeller:
             return False
         if text.endswith(".") and not text.endswith("..."):
             return False
-        words = _norm(text).split()
+        words = self._norm(i).split()
         return not (len(words) <= 4 and any(w in SITE_NAME_WORDS for w in words))
+
+    def _norm(self, i: int) -> str:
+        if i not in self._norms:
+            self._norms[i] = _norm(self.lines[i].block.text)
+        return self._norms[i]
+
+    def _same_as(self, i: int) -> list[int]:
+        """Other lines whose normalised text equals line ``i``'s (lengths compared first: cheap)."""
+        length = len(self.lines[i].block.text)
+        return [j for j, line in enumerate(self.lines)
+                if j != i and abs(len(line.block.text) - length) <= 8 and self._norm(j) == self._norm(i)]
 
     def title(self, body_start: int | None) -> None:
         n = len(self.lines)
-        norms = [_norm(line.block.text) for line in self.lines]
         idx: int | None = None
         reason = "title:heading"
         if self.doc.title:
             wanted = _norm(self.doc.title)
             for i in range(n):
-                if norms[i] == wanted or (len(norms[i]) > 20 and wanted.startswith(norms[i])):
+                if abs(len(self.lines[i].block.text) - len(wanted)) > len(wanted):
+                    continue
+                norm = self._norm(i)
+                if norm == wanted or (len(norm) > 20 and wanted.startswith(norm)):
                     idx, reason = i, "title:metadata"
                     break
             if idx is None:
                 return  # the page names its headline and the body does not repeat it: guess nothing
         if idx is None:
-            window = range(min(n, self.settings.title_search_blocks))
+            window = [i for i in range(n) if self.line_no[i] < self.settings.title_search_blocks]
             candidates = [i for i in window if self._title_candidate(i)]
-            repeated = [i for i in candidates if norms.count(norms[i]) > 1]
+            repeated = [i for i in candidates if self._same_as(i)]
             if repeated:
                 idx = repeated[0]
             elif candidates:
@@ -177,8 +226,8 @@ class _Labeller:
         self.labels[idx] = ("title", reason)
         if not self.doc.title:
             self.doc.title = self.lines[idx].block.text.strip()
-        for j in range(n):
-            if j != idx and norms[j] == norms[idx] and self.labels[j] in (None, ("chrome", "site_chrome")):
+        for j in self._same_as(idx):
+            if self.labels[j] in (None, ("chrome", "site_chrome")):
                 self.labels[j] = ("duplicate", "title_repeat")
                 block = self.lines[j].block
                 block.duplicate_of_doc = self.doc.doc_id
@@ -233,7 +282,7 @@ class _Labeller:
                 if label[1] in END_OF_ARTICLE:
                     scores.append(-1e9)
                 elif label[0] == "chrome":
-                    scores.append(-max(2.0, f.words * 0.5))
+                    scores.append(-max(CHROME_PENALTY, f.words * LONG_LINE_PENALTY))
                 else:
                     scores.append(0.0)
             elif f.prose:
@@ -241,9 +290,13 @@ class _Labeller:
                 scores.append(float(f.words))
             elif in_list and f.words <= 12:
                 scores.append(1.0)
+            elif f.words >= 10 and f.stop_ratio >= 0.3 and not f.shouting:
+                # A sentence without its full stop: a standfirst, or a related story's headline.
+                scores.append(f.words * UNPUNCTUATED_SENTENCE_WEIGHT)
             else:
                 in_list = f.colon_end and f.words >= 4
-                scores.append(-min(3.0, float(f.words)) if f.heading_like else -f.words * 0.5)
+                scores.append(-min(HEADING_PENALTY, float(f.words)) if f.heading_like
+                              else -f.words * LONG_LINE_PENALTY)
         return scores
 
     def body(self) -> tuple[int, int] | None:

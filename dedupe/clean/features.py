@@ -1,24 +1,23 @@
-"""Line features in the spirit of jusText: length, stop-word share, terminal punctuation, links...
+"""Line features in the spirit of jusText: length, common-word share, sentence ends, links, emoji.
 
-The stop-word lists are jusText's (100 languages, shipped with trafilatura's dependency ``justext``).
-A document's language is the list that covers most of its words, so a Ukrainian or Portuguese page
-is judged with its own function words.
+The common words are the union of jusText's stop-word lists (100 languages, shipped with
+trafilatura's dependency ``justext``). Running text in any language is made mostly of such words;
+menus, headline lists and credits are made of names and rare words. One language-agnostic list
+needs no per-document language detection (which cost more than the rest of the cleaning and
+measured worse on the evaluation pages, see the README).
 
->>> stop = stoplist_for("The council voted on Thursday to open a second ferry route to the islands.")
->>> f = line_features("The council voted on Thursday to open a second ferry route.", stop)
+>>> f = line_features("The council voted on Thursday to open a second ferry route.")
 >>> (f.words, f.terminal, f.prose)
 (11, True, True)
->>> line_features("Privacy Policy", stop).prose
+>>> line_features("Privacy Policy").prose
 False
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final
+from typing import Final, NamedTuple
 
 import justext
 
@@ -26,6 +25,7 @@ _WORD: Final = re.compile(r"\w+", re.UNICODE)
 # CJK, Japanese kana and Hangul: no spaces between words, so words are counted by characters.
 _CJK: Final = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _URL: Final = re.compile(r"https?://|www\.\w|\w\.(com|org|net|co\.uk|gov|edu)\b", re.IGNORECASE)
+_URL_MARKS: Final = ("://", "www.", ".com", ".org", ".net", ".co.", ".gov", ".edu")
 _EMOJI: Final = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF\U0001F000-\U0001F2FF]")
 #: Characters that end a sentence, possibly followed by closing quotes or brackets.
 _TERMINAL: Final = re.compile(r"[.!?…。！？][\"'”’»)\]」』]*$")
@@ -34,43 +34,20 @@ CJK_CHARS_PER_WORD: Final = 2.0
 
 
 @lru_cache(maxsize=1)
-def _stop_index() -> tuple[list[frozenset[str]], dict[str, tuple[int, ...]]]:
-    """jusText's lists, and each stop word's languages (one dictionary look-up per word)."""
-    lists = [frozenset(justext.get_stoplist(lang)) for lang in sorted(justext.get_stoplists())]
-    langs: dict[str, list[int]] = {}
-    for i, stops in enumerate(lists):
-        for word in stops:
-            langs.setdefault(word, []).append(i)
-    return lists, {w: tuple(ids) for w, ids in langs.items()}
+def common_words() -> frozenset[str]:
+    """Words of any of jusText's 100 stop-word lists (built once per process, ~150k words)."""
+    return frozenset().union(*(justext.get_stoplist(lang) for lang in justext.get_stoplists()))
 
 
-def stoplist_for(text: str, sample_words: int = 400) -> frozenset[str]:
-    """The stop-word list (jusText's) that covers most words of ``text``; empty for CJK text."""
-    words = _WORD.findall(text[:20000].lower())[:sample_words]
-    if not words:
-        return frozenset()
-    lists, langs = _stop_index()
-    hits: Counter[int] = Counter()
-    for word, n in Counter(words).items():
-        for lang in langs.get(word, ()):
-            hits[lang] += n
-    if not hits:
-        return frozenset()
-    lang, n = hits.most_common(1)[0]
-    return lists[lang] if n >= 0.1 * len(words) else frozenset()
-
-
-@dataclass(frozen=True)
-class LineFeatures:
+class LineFeatures(NamedTuple):
     words: int  #: word count (CJK characters count as half a word each)
-    stop_ratio: float  #: share of words in the document's stop-word list
+    stop_ratio: float  #: share of words that are common words of some language
     terminal: bool  #: ends like a sentence
+    colon_end: bool  #: ends with a colon: a heading ("Summary:") or a sentence introducing a list
+    shouting: bool  #: every cased letter is a capital
     has_url: bool
     emoji: int
-    upper_ratio: float  #: share of letters that are capitals
-    digit_ratio: float  #: share of characters that are digits
     cjk: bool
-    colon_end: bool  #: ends with a colon: a heading ("Summary:") or a sentence introducing a list
 
     @property
     def prose(self) -> bool:
@@ -80,7 +57,7 @@ class LineFeatures:
         if self.words >= 25 and self.stop_ratio >= 0.15:
             return True
         ends = self.terminal or (self.colon_end and self.words >= 10)
-        return self.words >= 8 and ends and self.stop_ratio >= 0.2 and self.upper_ratio < 0.5
+        return self.words >= 8 and ends and self.stop_ratio >= 0.2 and not self.shouting
 
     @property
     def heading_like(self) -> bool:
@@ -88,24 +65,27 @@ class LineFeatures:
         return 1 <= self.words <= 15 and not self.terminal
 
 
-def line_features(text: str, stops: frozenset[str]) -> LineFeatures:
+def line_features(text: str) -> LineFeatures:
+    """Features of one line. Cheap: a few C-level passes (it runs on every line of a page)."""
     words = _WORD.findall(text.lower())
-    cjk_chars = len(_CJK.findall(text))
-    cjk = cjk_chars > 0.3 * max(1, len(text))
+    cjk_chars = len(_CJK.findall(text)) if not text.isascii() else 0
+    cjk = cjk_chars > 0.3 * len(text)
     n_words = int(cjk_chars / CJK_CHARS_PER_WORD) + len(_WORD.findall(_CJK.sub(" ", text))) if cjk \
         else len(words)
-    stop_ratio = sum(1 for w in words if w in stops) / len(words) if words and stops else 0.0
-    letters = sum(map(str.isalpha, text))
-    upper = sum(map(str.isupper, text)) / letters if letters else 0.0
-    digits = sum(map(str.isdigit, text)) / max(1, len(text))
+    # The stop-word share only matters for lines long enough to be prose.
+    if len(words) >= 8:
+        stops = common_words()
+        stop_ratio = sum(1 for w in words if w in stops) / len(words)
+    else:
+        stop_ratio = 0.0
+    tail = text.rstrip()
     return LineFeatures(
         words=n_words,
         stop_ratio=stop_ratio,
-        terminal=bool(_TERMINAL.search(text.rstrip())),
-        has_url=bool(_URL.search(text)),
-        emoji=len(_EMOJI.findall(text)),
-        upper_ratio=upper,
-        digit_ratio=digits,
+        terminal=bool(_TERMINAL.search(tail[-6:])),
+        colon_end=tail.endswith((":", "：")),
+        shouting=text.isupper(),
+        has_url=any(m in text for m in _URL_MARKS) and bool(_URL.search(text)),
+        emoji=len(_EMOJI.findall(text)) if not text.isascii() else 0,
         cjk=cjk,
-        colon_end=text.rstrip().endswith((":", "：")),
     )

@@ -26,16 +26,18 @@ class RuleSet:
     ('b', None)
     """
 
-    def __init__(self, *pairs: tuple[str, str]) -> None:
+    def __init__(self, *pairs: tuple[str, str], mode: str = "match") -> None:
         self.names = tuple(name for name, _ in pairs)
+        self.mode = mode
         for _, pattern in pairs:  # a bad pattern fails here, alone, not inside the alternation
             re.compile(pattern)
         self._combined = re.compile("|".join(f"(?P<{n}>{p})" for n, p in pairs),
                                     re.IGNORECASE | re.UNICODE)
 
     def match(self, text: str) -> str | None:
-        """Name of the first rule whose pattern matches at the start of ``text``."""
-        found = self._combined.match(text)
+        """Name of the first rule whose pattern matches at the start of ``text`` (anywhere in it
+        for a set made with ``mode="search"``)."""
+        found = self._combined.match(text) if self.mode == "match" else self._combined.search(text)
         return found.lastgroup if found else None
 
 
@@ -73,7 +75,27 @@ BYLINE: Final = re.compile(
     re.IGNORECASE,
 )
 
-#: Whole-block chrome: widgets, calls to action, navigation, credits, legal lines.
+_NEWSLETTER = (r"^(?:sign up|subscribe|get|join)\b.{0,160}\b(?:newsletters?|inbox|alerts?|email updates|"
+               r"briefing)\b.{0,80}$|^(?:subscribe(?: now)?|newsletters?|sign up|підписатися|"
+               r"подписаться)\s*[:.!]?$|^privacy (?:notice|policy)\s*:.{0,400}$")
+_COPYRIGHT = r"^(?:©|\(c\)|copyright\b).{0,300}$"
+_APPEAL = (r"^(?:dear reader|support (?:our|independent|quality) journalism|become a (?:member|subscriber|"
+           r"patron|supporter)|donate (?:now|today)|please consider (?:supporting|subscribing|donating))"
+           r"\b.{0,600}$")
+# A bio names its person (capitalised: (?-i:...) switches the rules' case-insensitivity off) and
+# a writing job. The cleaner applies it in the second half of a document only: a story's first
+# sentence may well be "Maria Ressa is a journalist who...".
+AUTHOR_BIO: Final = re.compile(
+    r"^(?:i am|i'm) (?:an? |the )?(?:[\w-]+ ){0,3}(?:editor|writer|journalist|reporter|author|"
+    r"contributor|columnist|correspondent|blogger)\b.{0,600}$|"
+    r"^(?-i:(?:[A-Z][\w.]*['’]s )?[A-Z][\w'’-]+(?: [A-Z][\w'’.-]+){1,3}) (?:is|was|has been) (?:an?|the) "
+    r"(?:[\w.,'’-]+ ){0,6}(?:editor|writer|journalist|reporter|contributor|columnist|correspondent|"
+    r"author|chief|producer|host|anchor|critic)\b.{0,600}$",
+    re.IGNORECASE,
+)
+
+#: Whole-block chrome: widgets, calls to action, navigation, credits, legal lines. Applied to
+#: lines of up to ``SHORT_LINE_WORDS`` words.
 CHROME_LINES: Final = _rules(
     ("listen", rf"^(?:listen to (?:this|the) (?:post|article|story)|listen(?: now)?|audio version|"
                rf"слухати|прослушать)(?:\s*\(?\d+\s*min\w*\)?)?{_END}"),
@@ -94,9 +116,7 @@ CHROME_LINES: Final = _rules(
     ("advertisement", rf"^(?:advertisement|advertising|sponsored(?: content)?|ad|ads by \w+|"
                       rf"реклама|anzeige|publicité|publicidad|publicidade|story continues below"
                       rf"(?: (?:this )?advertisement)?|continue reading below){_END}"),
-    ("newsletter", r"^(?:sign up|subscribe|get|join)\b.{0,80}\b(?:newsletter|inbox|alerts?|email updates|"
-                   r"briefing)\b.{0,60}$|^(?:subscribe(?: now)?|newsletters?|sign up|підписатися|"
-                   r"подписаться)\s*[:.!]?$"),
+    ("newsletter", _NEWSLETTER),
     ("follow_us", r"^(?:follow us|follow (?:\w+ )?on (?:twitter|x|facebook|instagram|telegram|google news)|"
                   r"like us on facebook|стежте за нами|подписывайтесь на нас).{0,80}$"),
     ("read_more", rf"^(?:read more|read next|read also|more:|see also|related|related (?:articles|stories|"
@@ -104,16 +124,12 @@ CHROME_LINES: Final = _rules(
                   rf"читайте також|читайте также|ещё по теме|lesen sie auch|à lire aussi|lea también|"
                   rf"leia também|you (?:may|might) also like|trending(?: now)?|most (?:read|popular))"
                   rf"(?:\s*:.{{0,200}})?{_END}"),
-    ("cookies", r"^.{0,200}\b(?:we use cookies|this (?:web)?site uses cookies|cookie (?:policy|settings|"
-                r"preferences)|accept (?:all )?cookies)\b.{0,300}$"),
-    ("copyright", r"^(?:©|\(c\)|copyright\b).{0,300}$|^.{0,200}\ball rights reserved\.?.{0,100}$"),
+    ("copyright", _COPYRIGHT),
     ("photo_credit", r"^(?:(?:photo|image|picture|credit|photograph|фото|bild)s?(?: by| credit)?\s*:?\s*)?"
                      r"[\w.' -]{0,60}/\s*(?:getty images|afp|ap|reuters|epa|shutterstock|unsplash|istock|"
                      r"bloomberg|alamy|pa|anadolu|sipa|zuma|xinhua|tass|ria novosti|nurphoto)"
                      r"(?:\s+via\s+getty images)?\s*$|^(?:photo|image|credit|фото)s?\s*:\s*.{1,80}$|"
                      r"^\(?(?:getty(?: images)?|shutterstock|unsplash|istock|ap photo|afp|reuters)\)?$"),
-    ("caption_credit", r"^.{20,400}\(\s*(?:photo|image|credit|pictured|file photo|фото)?\s*:?\s*"
-                       r"[\w .,'’-]{0,60}(?:/|\bvia\b)\s*[\w .'’-]{2,40}\)\s*$"),
     ("skip_link", r"^(?:skip to (?:main )?(?:content|navigation|search)|jump to|back to top|scroll to top|"
                   r"menu|search|close|open menu|toggle navigation|sign in|log in|log out|register)\s*$"),
     ("image_source", rf"^(?:image source|image credit|featured image|image via|images? courtesy(?: of)?)"
@@ -121,13 +137,35 @@ CHROME_LINES: Final = _rules(
     ("reported_by", rf"^(?:reported by|edited by|additional reporting(?: by)?|compiled by)"
                     rf"(?:\s*:?\s*[\w ,.&'-]{{0,80}})?{_END}"),
     ("url_only", r"^(?:https?://|www\.)\S+$"),
-    ("author_bio", r"^(?:i am|i'm) (?:an? |the )?(?:[\w-]+ ){0,3}(?:editor|writer|journalist|reporter|author|"
-                   r"contributor|columnist|correspondent|blogger)\b.{0,600}$|"
-                   r"^[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,3} (?:is|has been) an? (?:[\w-]+ ){0,4}"
-                   r"(?:editor|writer|journalist|reporter|contributor|columnist|correspondent)\b.{0,600}$"),
+    ("appeal", _APPEAL),
     ("rate_article", r"^(?:was this (?:article|page) (?:helpful|useful)\??|rate this (?:article|post)|"
                      r"(?:\d+ )?(?:likes?|views?|shares?|reads?)|print(?: this)?(?: article)?|"
                      r"save(?: article| for later)?|bookmark)\s*$"),
+)
+
+#: Longer lines are only checked against these (the rest of CHROME_LINES are short by nature).
+SHORT_LINE_WORDS: Final = 30
+CHROME_LONG_LINES: Final = _rules(
+    ("newsletter", _NEWSLETTER),
+    ("copyright", _COPYRIGHT),
+    ("appeal", _APPEAL),
+)
+
+#: Chrome told by a phrase anywhere in a line (searched, not anchored), in lines of up to
+#: ``PHRASE_LINE_WORDS`` words: a cookie banner, a rights notice, a caption ending in its credit.
+PHRASE_LINE_WORDS: Final = 60
+CHROME_PHRASES: Final = _rules(
+    ("cookies", r"\b(?:we use cookies|this (?:web)?site uses cookies|cookie (?:policy|settings|preferences)|"
+                r"accept (?:all )?cookies)\b"),
+    ("copyright", r"\ball rights reserved\b"),
+    # AP-style caption: "Biden speaks to reporters, Thursday, June 29, 2023, in Des Moines, Iowa."
+    ("caption_dated", rf",\s*(?:{_WEEKDAYS}),\s+{_MONTHS}\.?\s+\d{{1,2}},\s+\d{{4}},\s+(?:in|at|near)\s"),
+    # Guardian/BBC-style caption ending in its credit: "Mercedes Gleitze in 1928. Photograph: PA".
+    ("caption_labelled", r"[.!?]\s+(?:photograph|photo|image|illustration|picture|composite)\s*:\s*"
+                         r"[\w .,'’/&-]{2,80}$"),
+    ("caption_credit", r"\(\s*(?:photo|image|credit|pictured|file photo|фото)?\s*:?\s*[\w .,'’-]{0,60}"
+                       r"(?:/|\bvia\b)\s*[\w .'’-]{2,40}\)\s*$"),
+    mode="search",
 )
 
 #: A heading that opens a list of chrome (references, image sources, tags): the short lines after it

@@ -1,35 +1,38 @@
 """Per-site chrome: lines that recur on several pages of the same site are the site's furniture.
 
 Menus, footers, newsletter prompts and "About us" blurbs repeat on every page of a site, while a
-story's paragraphs do not. Each document contributes its distinct line keys; a line seen in
-``site_chrome_min_docs`` documents of one ``source`` is chrome there.
+story's paragraphs do not. Every document contributes one row per distinct line
+(:func:`line_rows`); :func:`chrome_lines` aggregates them with Arrow and keeps, per ``source``,
+the lines seen in ``min_docs`` documents.
 
-The guard against syndication: running text (a prose line, see
-:attr:`~dedupe.clean.features.LineFeatures.prose`) must recur in ``site_chrome_prose_min_docs``
-documents — a wire paragraph that a site ran in two stories stays content (and is left to the
-duplicate detector), a footer paragraph printed under every story does not.
+The guard against syndication: a paragraph of running text (:func:`looks_like_prose`) that the
+site printed on two pages is chrome only if it stands alone there. A wire story the site ran
+twice, or updated, shares a *run* of paragraphs between the two pages: such a paragraph, next to
+another shared paragraph of running text, stays content (the duplicate detector deals with it).
+On ``prose_min_docs`` pages or more, running text is chrome whatever its neighbours.
 
->>> stats = SiteLineStats()
->>> for doc_id in ("a", "b"):
-...     stats.add("example.com", doc_id, [("Subscribe to our newsletter", False)])
->>> stats.add("example.com", "c", [("Subscribe to our newsletter", False)])
->>> line_key("Subscribe to our newsletter") in stats.chrome_keys(min_docs=2, prose_min_docs=3)["example.com"]
-True
+>>> import pyarrow as pa
+>>> from dedupe.schema import LINE_STATS
+>>> rows = [r for d in ("a", "b") for r in line_rows("example.com", d, ["Menu", f"Story {d}."])]
+>>> table = chrome_lines(pa.Table.from_pylist(rows, schema=LINE_STATS), min_docs=2, prose_min_docs=3)
+>>> table["text"].to_pylist()
+['Menu']
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Iterable
-from typing import Final
+from collections.abc import Iterator, Sequence
+from typing import Any, Final
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import xxhash
 
 _SPACE: Final = re.compile(r"\s+")
-
-
 _SENTENCE_END: Final = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
+#: Characters of a line kept in the statistics (enough to show it in a report).
+TEXT_CHARS: Final = 200
 
 
 def looks_like_prose(text: str) -> bool:
@@ -43,29 +46,55 @@ def line_key(text: str) -> int:
     return xxhash.xxh3_64_intdigest(norm.encode("utf-8", "surrogatepass")) >> 1
 
 
-class SiteLineStats:
-    """Counts, per site and line key, the documents that contain the line (in memory).
+def line_rows(source: str, doc_id: str, lines: Sequence[str]) -> Iterator[dict[str, Any]]:
+    """Rows of :data:`~dedupe.schema.LINE_STATS` for one document: each distinct line once, with
+    the keys of its neighbours (what the syndication guard looks at)."""
+    if not source:
+        return  # no site, nothing to learn
+    keys = [line_key(t) for t in lines]
+    seen: set[int] = set()
+    for i, (text, key) in enumerate(zip(lines, keys, strict=True)):
+        if key in seen:
+            continue
+        seen.add(key)
+        yield {"source": source, "key": key, "doc_id": doc_id, "prose": looks_like_prose(text),
+               "text": text[:TEXT_CHARS], "prev_key": keys[i - 1] if i else None,
+               "next_key": keys[i + 1] if i + 1 < len(keys) else None}
 
-    The pipeline keeps the same counts as Parquet parts (``source, key, doc_id, prose``) and
-    aggregates them with Arrow; this class is the same logic for one process.
-    """
 
-    def __init__(self) -> None:
-        self._docs: dict[tuple[str, int], set[str]] = defaultdict(set)
-        self._prose: dict[tuple[str, int], bool] = {}
+def chrome_lines(stats: pa.Table, *, min_docs: int, prose_min_docs: int) -> pa.Table:
+    """The lines that are chrome of their site: ``source, key, text, n_docs``, sorted."""
+    grouped = stats.group_by(["source", "key"]).aggregate(
+        [("doc_id", "count_distinct"), ("prose", "any"), ("text", "min")])
+    n_docs = grouped["doc_id_count_distinct"]
+    shared = grouped.filter(pc.greater_equal(n_docs, min_docs))
+    prose = shared["prose_any"]
+    sure = shared.filter(pc.or_(pc.invert(prose), pc.greater_equal(shared["doc_id_count_distinct"],
+                                                                       prose_min_docs)))
+    doubtful = shared.filter(pc.and_(prose, pc.less(shared["doc_id_count_distinct"], prose_min_docs)))
+    if doubtful.num_rows:
+        shared_prose = {(s, k) for s, k in zip(shared.filter(prose)["source"].to_pylist(),
+                                               shared.filter(prose)["key"].to_pylist(), strict=True)}
+        candidates = {(s, k) for s, k in zip(doubtful["source"].to_pylist(), doubtful["key"].to_pylist(),
+                                             strict=True)}
+        rows = stats.filter(pc.is_in(stats["key"], value_set=doubtful["key"])).select(
+            ["source", "key", "prev_key", "next_key"]).to_pylist()
+        in_run = {(r["source"], r["key"]) for r in rows
+                  if (r["source"], r["key"]) in candidates
+                  and ((r["source"], r["prev_key"]) in shared_prose
+                       or (r["source"], r["next_key"]) in shared_prose)}
+        keep = pa.array([(s, k) not in in_run for s, k in zip(doubtful["source"].to_pylist(),
+                                                               doubtful["key"].to_pylist(), strict=True)])
+        sure = pa.concat_tables([sure, doubtful.filter(keep)])
+    return pa.table({
+        "source": sure["source"], "key": sure["key"], "text": sure["text_min"],
+        "n_docs": pc.cast(sure["doc_id_count_distinct"], pa.int32()),
+    }).sort_by([("source", "ascending"), ("key", "ascending")])
 
-    def add(self, source: str, doc_id: str, lines: Iterable[tuple[str, bool]]) -> None:
-        if not source:
-            return  # no site, nothing to learn
-        for text, prose in lines:
-            key = (source, line_key(text))
-            self._docs[key].add(doc_id)
-            self._prose[key] = self._prose.get(key, False) or prose
 
-    def chrome_keys(self, *, min_docs: int, prose_min_docs: int) -> dict[str, set[int]]:
-        out: dict[str, set[int]] = defaultdict(set)
-        for (source, key), docs in self._docs.items():
-            needed = prose_min_docs if self._prose[(source, key)] else min_docs
-            if len(docs) >= needed:
-                out[source].add(key)
-        return dict(out)
+def chrome_keys(table: pa.Table) -> dict[str, frozenset[int]]:
+    """``source -> keys`` of a :func:`chrome_lines` table, for the cleaner."""
+    out: dict[str, set[int]] = {}
+    for source, key in zip(table["source"].to_pylist(), table["key"].to_pylist(), strict=True):
+        out.setdefault(source, set()).add(key)
+    return {source: frozenset(keys) for source, keys in out.items()}

@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import TracebackType
 
-from dedupe.clean.site import line_key, looks_like_prose
+from dedupe.clean.site import line_rows
 from dedupe.document import Document, InputError
 from dedupe.schema import BLOCKS, DOCUMENTS, ERRORS, INPUTS, LINE_STATS
 from dedupe.writers.parquet import TableWriter
@@ -68,16 +68,9 @@ class CorpusPartWriter:
 
     def write_line_stats(self, doc: Document) -> None:
         """One row per distinct line of ``doc``: what the site-chrome learner counts."""
-        if not doc.source:
-            return
         writer = self.writers["linestats"]
-        seen: set[int] = set()
-        for b in doc.blocks:
-            key = line_key(b.text)
-            if key not in seen:
-                seen.add(key)
-                writer.write({"source": doc.source, "key": key, "doc_id": doc.doc_id,
-                              "prose": looks_like_prose(b.text), "text": b.text[:200]})
+        for row in line_rows(doc.source, doc.doc_id, [b.text for b in doc.blocks]):
+            writer.write(row)
 
     def write_input(self, path: str, record: int | None, *, size: int, mtime_ns: int,
                     doc_id: str | None, status: str) -> None:
