@@ -29,7 +29,8 @@ def test_prefect_flow_writes_the_same_corpus_as_the_library(tmp_path: Path, seed
                           settings=Settings(batch_files=2))
     run_pipeline([seeds_dir], tmp_path / "lib")
     assert summary["documents"] == 5 and summary["n_errors"] == 0
-    assert summary["blocks"]["content"] > 200
+    assert sum(summary["blocks"].values()) > 200
+    assert summary["blocks"]["padding"] > 50 and summary["blocks"]["content"] > 50
     cols = "doc_id, block_idx, start, \"end\", text, label"
     assert _table(tmp_path / "flow", "blocks", cols, "doc_id, block_idx") == \
         _table(tmp_path / "lib", "blocks", cols, "doc_id, block_idx")
