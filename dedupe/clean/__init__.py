@@ -3,7 +3,7 @@
 >>> from dedupe.clean import clean_document, clean_documents, line_key
 """
 
-from dedupe.clean.cleaner import clean_document, clean_documents
+from dedupe.clean.cleaner import clean_document, clean_documents, clear_caches
 from dedupe.clean.site import chrome_lines, line_key
 
-__all__ = ["chrome_lines", "clean_document", "clean_documents", "line_key"]
+__all__ = ["chrome_lines", "clean_document", "clean_documents", "clear_caches", "line_key"]

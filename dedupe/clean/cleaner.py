@@ -33,9 +33,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final
+from typing import Final, NamedTuple
 
 from dedupe.clean.features import LineFeatures, line_features
 from dedupe.clean.rules import (
@@ -46,6 +45,7 @@ from dedupe.clean.rules import (
     CHROME_PHRASES,
     CHROME_SECTION_HEADINGS,
     DATELINE,
+    LONG_PADDING_PREFIXES,
     PADDING_HEADINGS,
     PADDING_HEADINGS_WEAK,
     PHRASE_LINE_WORDS,
@@ -67,24 +67,32 @@ HEADING_PENALTY: Final = 3.0  #: at most, for a short heading-like line (menus a
 LONG_LINE_PENALTY: Final = 0.5  #: per word, for a long line that is not running text
 CHROME_PENALTY: Final = 2.0  #: at least, for a line a rule already called chrome
 UNPUNCTUATED_SENTENCE_WEIGHT: Final = 0.05  #: per word: a standfirst bridges, it does not anchor
+_DIGIT: Final = re.compile(r"\d")
 _NORMALISE: Final = re.compile(r"[\W_]+", re.UNICODE)
 
 
-@dataclass(frozen=True)
-class _Line:
+class _Line(NamedTuple):
     block: Block
     features: LineFeatures
+    lower: str  #: the text lower-cased: what the rule sets match
 
 
 @lru_cache(maxsize=1 << 16)
-def _chrome_rule(text: str, words: int) -> str | None:
-    """The chrome rule a line matches. Cached: a site's menus and footers repeat on every page."""
+def _analyse(text: str) -> tuple[LineFeatures, str]:
+    """Features and lower-cased form of a line. Cached: a site's menus repeat on every page."""
+    lower = text.lower()
+    return line_features(text, lower), lower
+
+
+@lru_cache(maxsize=1 << 16)
+def _chrome_rule(lower: str, words: int) -> str | None:
+    """The chrome rule a (lower-cased) line matches. Cached: a site's menus repeat on every page."""
     if words <= SHORT_LINE_WORDS:
-        name = CHROME_LINES.match(text)
+        name = CHROME_LINES.match(lower)
     else:
-        name = CHROME_LONG_LINES.match(text) if words <= 150 else None
+        name = CHROME_LONG_LINES.match(lower) if words <= 150 else None
     if name is None and words <= PHRASE_LINE_WORDS:
-        name = CHROME_PHRASES.match(text)
+        name = CHROME_PHRASES.match(lower)
     return name
 
 
@@ -98,10 +106,11 @@ class _Labeller:
     def __init__(self, doc: Document, settings: Settings) -> None:
         self.doc = doc
         self.settings = settings
-        self.lines = [_Line(b, line_features(b.text)) for b in doc.blocks]
+        self.lines = [_Line(b, *_analyse(b.text)) for b in doc.blocks]
         self.labels: list[tuple[str, str] | None] = [None] * len(doc.blocks)
         self.title_idx: int | None = None
         self._norms: dict[int, str] = {}
+        self._by_length: dict[int, list[int]] = {}
         # Source line of each block: the sentence groups of one long line share it.
         base = doc.base_text
         self.line_no: list[int] = []
@@ -123,15 +132,15 @@ class _Labeller:
     # --- 1. rules -------------------------------------------------------------------------------
     def rules(self) -> None:
         for i, line in enumerate(self.lines):
-            text = line.block.text.strip()
-            name = _chrome_rule(text, line.features.words)
+            text = line.block.text
+            name = _chrome_rule(line.lower, line.features.words)
             if name is None and 2 * i >= len(self.lines) and line.features.words <= 150 \
                     and AUTHOR_BIO.match(text):
                 name = "author_bio"
             if name:
                 self.set(i, "chrome", f"chrome:{name}")
                 continue
-            if line.features.words <= 12 and DATELINE.match(text):
+            if line.features.words <= 12 and _DIGIT.search(text) and DATELINE.match(text):
                 self.set(i, "chrome", "chrome:dateline")
                 if not self.doc.published:
                     self.doc.published = normalise_date(text)
@@ -157,7 +166,7 @@ class _Labeller:
     def chrome_sections(self) -> None:
         i = 0
         while i < len(self.lines):
-            name = CHROME_SECTION_HEADINGS.match(self.lines[i].block.text.strip())
+            name = CHROME_SECTION_HEADINGS.match(self.lines[i].lower)
             if name and self.lines[i].features.heading_like:
                 self.labels[i] = ("chrome", f"chrome:{name}")
                 j = i + 1
@@ -190,9 +199,12 @@ class _Labeller:
 
     def _same_as(self, i: int) -> list[int]:
         """Other lines whose normalised text equals line ``i``'s (lengths compared first: cheap)."""
+        if not self._by_length:
+            for j, line in enumerate(self.lines):
+                self._by_length.setdefault(len(line.block.text), []).append(j)
         length = len(self.lines[i].block.text)
-        return [j for j, line in enumerate(self.lines)
-                if j != i and abs(len(line.block.text) - length) <= 8 and self._norm(j) == self._norm(i)]
+        near = sorted(j for n in range(length - 8, length + 9) for j in self._by_length.get(n, ()))
+        return [j for j in near if j != i and self._norm(j) == self._norm(i)]
 
     def title(self, body_start: int | None) -> None:
         n = len(self.lines)
@@ -238,12 +250,11 @@ class _Labeller:
     def padding(self) -> None:
         heads: list[tuple[str, bool] | None] = []
         for line in self.lines:
-            text = line.block.text.strip()
-            if line.features.words > 120:
-                heads.append(None)
-            elif name := PADDING_HEADINGS.match(text):
+            if line.features.words > 15 and not line.lower.startswith(LONG_PADDING_PREFIXES):
+                heads.append(None)  # headings are short; the one-line families say who they are
+            elif name := PADDING_HEADINGS.match(line.lower):
                 heads.append((name, True))
-            elif name := PADDING_HEADINGS_WEAK.match(text):
+            elif name := PADDING_HEADINGS_WEAK.match(line.lower):
                 heads.append((name, False))
             else:
                 heads.append(None)
@@ -368,6 +379,12 @@ def clean_document(doc: Document, settings: Settings, site_chrome: Collection[in
         labeller.title(body[0])
     labeller.apply()
     return doc
+
+
+def clear_caches() -> None:
+    """Forget the per-line caches (for cold-start measurements; they are bounded anyway)."""
+    _analyse.cache_clear()
+    _chrome_rule.cache_clear()
 
 
 def clean_documents(docs: list[Document], settings: Settings,

@@ -25,7 +25,7 @@ _WORD: Final = re.compile(r"\w+", re.UNICODE)
 # CJK, Japanese kana and Hangul: no spaces between words, so words are counted by characters.
 _CJK: Final = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _URL: Final = re.compile(r"https?://|www\.\w|\w\.(com|org|net|co\.uk|gov|edu)\b", re.IGNORECASE)
-_URL_MARKS: Final = ("://", "www.", ".com", ".org", ".net", ".co.", ".gov", ".edu")
+_URL_MARKS: Final = re.compile(r"://|www\.|\.(?:com|org|net|co\.|gov|edu)")
 _EMOJI: Final = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF\U0001F000-\U0001F2FF]")
 #: Characters that end a sentence, possibly followed by closing quotes or brackets.
 _TERMINAL: Final = re.compile(r"[.!?…。！？][\"'”’»)\]」』]*$")
@@ -65,27 +65,27 @@ class LineFeatures(NamedTuple):
         return 1 <= self.words <= 15 and not self.terminal
 
 
-def line_features(text: str) -> LineFeatures:
-    """Features of one line. Cheap: a few C-level passes (it runs on every line of a page)."""
-    words = _WORD.findall(text.lower())
-    cjk_chars = len(_CJK.findall(text)) if not text.isascii() else 0
+def line_features(text: str, lower: str | None = None) -> LineFeatures:
+    """Features of one (trimmed) line; ``lower`` is the line lower-cased, if the caller has it.
+
+    Cheap: a few C-level passes, since it runs on every line of every page.
+    """
+    words = _WORD.findall(text.lower() if lower is None else lower)
+    ascii_only = text.isascii()
+    cjk_chars = 0 if ascii_only else len(_CJK.findall(text))
     cjk = cjk_chars > 0.3 * len(text)
     n_words = int(cjk_chars / CJK_CHARS_PER_WORD) + len(_WORD.findall(_CJK.sub(" ", text))) if cjk \
         else len(words)
-    # The stop-word share only matters for lines long enough to be prose.
-    if len(words) >= 8:
-        stops = common_words()
-        stop_ratio = sum(1 for w in words if w in stops) / len(words)
-    else:
-        stop_ratio = 0.0
-    tail = text.rstrip()
+    # The common-word share only matters for lines long enough to be prose.
+    stops = common_words()
+    stop_ratio = sum(map(stops.__contains__, words)) / len(words) if len(words) >= 8 else 0.0
     return LineFeatures(
-        words=n_words,
-        stop_ratio=stop_ratio,
-        terminal=bool(_TERMINAL.search(tail[-6:])),
-        colon_end=tail.endswith((":", "：")),
-        shouting=text.isupper(),
-        has_url=any(m in text for m in _URL_MARKS) and bool(_URL.search(text)),
-        emoji=len(_EMOJI.findall(text)) if not text.isascii() else 0,
-        cjk=cjk,
+        n_words,
+        stop_ratio,
+        _TERMINAL.search(text, max(0, len(text) - 6)) is not None,
+        text.endswith((":", "：")),
+        text.isupper(),
+        _URL_MARKS.search(text) is not None and _URL.search(text) is not None,
+        0 if ascii_only else len(_EMOJI.findall(text)),
+        cjk,
     )
