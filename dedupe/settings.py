@@ -53,6 +53,30 @@ class Settings:
     #: A further run of text beside the main body is body too when worth this share of it.
     body_secondary_ratio: float = 0.3
 
+    # --- duplicates ------------------------------------------------------------------------------
+    #: Find exact and near-duplicate blocks (off: no block is labelled ``duplicate``).
+    dedup: bool = True
+    #: MinHash permutations (signature length) and words per shingle.
+    num_perm: int = 128
+    shingle_words: int = 3
+    #: datasketch's seed for the permutation parameters (signatures stay comparable across runs).
+    minhash_seed: int = 1
+    #: Verified Jaccard similarity of word shingles from which a block is a near duplicate.
+    jaccard_threshold: float = 0.8
+    #: LSH layout; 0 chooses the one with 99 % recall at ``jaccard_threshold`` (21 x 6 at 0.8, 128).
+    lsh_bands: int = 0
+    lsh_rows: int = 0
+    #: Blocks shorter than this (words) are compared exactly only; shorter than ``exact_min_words``
+    #: not at all (a three-word heading may repeat in many articles).
+    near_min_words: int = 10
+    exact_min_words: int = 4
+    #: Share of a block's characters in sentences already seen in one kept block that makes it a
+    #: repeat (an edited or trimmed copy); sentences shorter than ``sentence_min_words`` don't count.
+    containment_threshold: float = 0.6
+    sentence_min_words: int = 6
+    #: A document whose content duplicates other documents at this share is ``near_duplicate_of``.
+    near_duplicate_ratio: float = 0.8
+
     # --- orchestration -------------------------------------------------------------------------
     #: Input files per batch (one Prefect task run each). Records of a JSON Lines file are streamed,
     #: so a big file does not make a big batch in memory.
@@ -76,7 +100,13 @@ class Settings:
     def __post_init__(self) -> None:
         positive = ("max_file_bytes", "max_record_bytes", "max_block_chars", "target_block_chars",
                     "batch_files", "rows_per_group", "site_chrome_min_docs", "site_chrome_prose_min_docs",
-                    "title_search_blocks")
+                    "title_search_blocks", "num_perm", "shingle_words", "near_min_words",
+                    "sentence_min_words")
+        for name in ("jaccard_threshold", "containment_threshold", "near_duplicate_ratio"):
+            if not 0.0 < getattr(self, name) <= 1.0:
+                raise ValueError(f"setting {name} must be within (0, 1], got {getattr(self, name)!r}")
+        if self.lsh_bands * self.lsh_rows > self.num_perm:
+            raise ValueError("lsh_bands * lsh_rows must not exceed num_perm")
         for name in positive:
             if getattr(self, name) <= 0:
                 raise ValueError(f"setting {name} must be positive, got {getattr(self, name)!r}")

@@ -1,0 +1,1 @@
+"""Duplicate detection: exact keys, MinHash signatures, an LSH band index and the decisions."""

@@ -1,0 +1,258 @@
+"""Decide which blocks repeat an earlier one, in a fixed order, with verified evidence.
+
+Blocks arrive in the order that decides which copy is kept (see
+:func:`dedupe.dedup.order.document_order`). Each block is compared with the blocks *kept* before it:
+
+1. **exact**: the same :func:`~dedupe.dedup.text.exact_key` (case, spacing, punctuation and
+   digits folded) - a copy;
+2. **near** (blocks of ``near_min_words`` words or more): LSH candidates from the band index,
+   each verified by the exact Jaccard similarity of the two shingle sets, kept at
+   ``jaccard_threshold`` or above - a lightly edited copy, or one with typos;
+3. **containment**: the block's sentences (of ``sentence_min_words`` words or more) were already
+   seen in one kept block and cover ``containment_threshold`` of its characters - a repeat with a
+   sentence reworded, or a trimmed copy.
+
+A block that repeats nothing is kept and indexed; a duplicate is not, so every duplicate points
+to a kept block it was verified against (no chains: A~B and B~C never make C a copy of A
+unverified). Blocks are processed in chunks: banding, signatures and index look-ups run on
+numpy arrays per chunk, and only the decisions walk the blocks one by one.
+
+>>> from dedupe.settings import Settings
+>>> d = Deduplicator(Settings())
+>>> para = ("The harbour council voted on Thursday to open a second ferry route between the old town "
+...         "pier and the northern islands, ending two years of debate over cost and noise, and the "
+...         "operator says the first boats will sail in the spring of next year.")
+>>> d.add("a", [(0, para), (1, "Opponents may appeal to the regional board before the end of the month.")])
+>>> d.add("b", [(0, para.replace("Thursday", "Friday")), (1, "A closing paragraph about the fares.")])
+>>> [(x.doc_id, x.block_idx, x.dup_doc, x.dup_block, x.reason, x.similarity) for x in d.finish()]
+[('b', 0, 'a', 0, 'near', 0.8696)]
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from dedupe.dedup.lsh import BandIndex, band_keys, choose_bands
+from dedupe.dedup.minhash import MinHasher
+from dedupe.dedup.text import exact_key, sentence_keys, words
+from dedupe.settings import Settings
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Block ``(doc_id, block_idx)`` duplicates the kept block ``(dup_doc, dup_block)``."""
+
+    doc_id: str
+    block_idx: int
+    dup_doc: str
+    dup_block: int
+    similarity: float
+    reason: str  #: ``exact``, ``near`` or ``containment``
+
+
+@dataclass(frozen=True)
+class DocumentStats:
+    duplicate_ratio: float  #: share of content characters that duplicate other documents
+    near_duplicate_of: str | None  #: the document most of them copy, when the ratio is high
+
+
+#: Called with each chunk's near-tier signatures: ``(doc_ids, block_idxs, signatures)``.
+SignatureSink = Callable[[list[str], list[int], np.ndarray], None]
+
+
+class Deduplicator:
+    """Feed documents in keep-order with :meth:`add`; :meth:`finish` returns the decisions."""
+
+    def __init__(self, settings: Settings, on_signatures: SignatureSink | None = None,
+                 chunk_blocks: int = 4096) -> None:
+        self.s = settings
+        self.hasher = MinHasher(settings.num_perm, settings.shingle_words, settings.minhash_seed)
+        if settings.lsh_bands and settings.lsh_rows:
+            self.bands, self.rows = settings.lsh_bands, settings.lsh_rows
+        else:
+            self.bands, self.rows = choose_bands(settings.jaccard_threshold, settings.num_perm)
+        self.index = BandIndex(self.bands)
+        self.on_signatures = on_signatures
+        self.chunk_blocks = chunk_blocks
+        self._exact: dict[int, int] = {}  # exact key -> kept block id
+        self._sentences: dict[int, int] = {}  # sentence key -> kept block id
+        self._shingles: dict[int, np.ndarray] = {}  # kept near-tier block id -> sorted shingle set
+        self._refs: list[tuple[int, int]] = []  # kept block id -> (document number, block_idx)
+        self._doc_ids: list[str] = []
+        self._pending: list[tuple[int, int, str]] = []
+        self._decisions: list[Decision] = []
+        self._content_chars: list[int] = []
+        self._dup_chars: dict[tuple[str, int], int] = {}
+
+    # --- feeding -----------------------------------------------------------------------------------
+    def add(self, doc_id: str, blocks: Iterable[tuple[int, str]]) -> None:
+        """The content blocks ``(block_idx, text)`` of the next document, in block order."""
+        number = len(self._doc_ids)
+        self._doc_ids.append(doc_id)
+        chars = 0
+        for block_idx, text in blocks:
+            self._pending.append((number, block_idx, text))
+            chars += len(text)
+        self._content_chars.append(chars)
+        if len(self._pending) >= self.chunk_blocks:
+            self._process()
+
+    def finish(self) -> list[Decision]:
+        self._process()
+        return self._decisions
+
+    # --- one chunk ---------------------------------------------------------------------------------
+    def _process(self) -> None:
+        chunk, self._pending = self._pending, []
+        if not chunk:
+            return
+        n_words = [len(words(text)) for _, _, text in chunk]
+        near_rows = [i for i, n in enumerate(n_words) if n >= self.s.near_min_words]
+        hashes, offsets = self.hasher.shingle_hashes([chunk[i][2] for i in near_rows])
+        signatures = self.hasher.signatures_of(hashes, offsets)
+        if self.on_signatures is not None and near_rows:
+            self.on_signatures([self._doc_ids[chunk[i][0]] for i in near_rows],
+                               [chunk[i][1] for i in near_rows], signatures)
+        keys = band_keys(signatures, self.bands, self.rows)
+        # Candidates among blocks kept in earlier chunks, and among earlier rows of this chunk.
+        earlier: dict[int, list[int]] = defaultdict(list)
+        q_rows, q_ids = self.index.query(keys)
+        for r, block_id in zip(q_rows.tolist(), q_ids.tolist(), strict=True):
+            earlier[r].append(block_id)
+        within = _colliding_rows(keys)
+        for row, others in _same_document_overlaps(chunk, near_rows, signatures, offsets,
+                                                   self.s.containment_threshold).items():
+            within.setdefault(row, []).extend(others)
+        near_of = {row: k for k, row in enumerate(near_rows)}
+        kept_id_of_near: dict[int, int] = {}  # near position in chunk -> kept id
+        new_ids: list[int] = []
+        new_keys: list[int] = []
+        for i, (number, block_idx, text) in enumerate(chunk):
+            if n_words[i] < self.s.exact_min_words:
+                continue
+            k = near_of.get(i)
+            sentences = sentence_keys(text, self.s.sentence_min_words)
+            shingles = None
+            candidates: set[int] = set()
+            if k is not None:
+                shingles = np.unique(hashes[offsets[k]:offsets[k + 1]])
+                candidates.update(earlier.get(k, ()))
+                candidates.update(kept_id_of_near[j] for j in within.get(k, ()) if j in kept_id_of_near)
+                candidates.update(c for key, _ in sentences if (c := self._sentences.get(key)) is not None)
+            decision = self._decide(text, shingles, candidates)
+            if decision is not None:
+                target, similarity, reason = decision
+                dup_number, dup_block = self._refs[target]
+                doc_id = self._doc_ids[number]
+                self._decisions.append(Decision(doc_id, block_idx, self._doc_ids[dup_number], dup_block,
+                                                similarity, reason))
+                self._dup_chars[(doc_id, block_idx)] = len(text)
+                continue
+            block_id = len(self._refs)
+            self._refs.append((number, block_idx))
+            self._exact.setdefault(exact_key(text), block_id)
+            for key, _ in sentences:
+                self._sentences.setdefault(key, block_id)
+            if k is not None and shingles is not None:
+                self._shingles[block_id] = shingles
+                kept_id_of_near[k] = block_id
+                new_ids.append(block_id)
+                new_keys.append(k)
+        if new_ids:
+            self.index.insert(keys[new_keys], np.array(new_ids, dtype=np.uint32))
+
+    def _decide(self, text: str, shingles: np.ndarray | None,
+                candidates: set[int]) -> tuple[int, float, str] | None:
+        """The kept block ``text`` repeats, with the similarity and the test that showed it."""
+        target = self._exact.get(exact_key(text))
+        if target is not None:
+            return target, 1.0, "exact"
+        if shingles is None or not len(shingles):
+            return None
+        near: tuple[float, int] | None = None
+        contained: tuple[float, int] | None = None
+        for c in sorted(candidates):
+            other = self._shingles.get(c)
+            if other is None:
+                continue
+            inter = len(np.intersect1d(shingles, other, assume_unique=True))
+            jaccard = inter / (len(shingles) + len(other) - inter)
+            containment = inter / len(shingles)  # of this block in the kept one
+            if jaccard >= self.s.jaccard_threshold and (near is None or jaccard > near[0]):
+                near = (jaccard, c)
+            if containment >= self.s.containment_threshold and (
+                    contained is None or containment > contained[0]):
+                contained = (containment, c)
+        if near is not None:
+            return near[1], round(near[0], 4), "near"
+        if contained is not None:
+            return contained[1], round(contained[0], 4), "containment"
+        return None
+
+    # --- documents ---------------------------------------------------------------------------------
+    def document_stats(self) -> dict[str, DocumentStats]:
+        """Per document with duplicates of *other* documents: the share and the main source."""
+        content = dict(zip(self._doc_ids, self._content_chars, strict=True))
+        copied: dict[str, Counter[str]] = defaultdict(Counter)
+        for d in self._decisions:
+            if d.dup_doc != d.doc_id:
+                copied[d.doc_id][d.dup_doc] += self._dup_chars[(d.doc_id, d.block_idx)]
+        out = {}
+        for doc, by_source in copied.items():
+            ratio = min(1.0, sum(by_source.values()) / max(1, content[doc]))
+            source = min(by_source.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+            out[doc] = DocumentStats(round(ratio, 4),
+                                     source if ratio >= self.s.near_duplicate_ratio else None)
+        return out
+
+
+def _same_document_overlaps(chunk: list[tuple[int, int, str]], near_rows: list[int],
+                            signatures: np.ndarray, offsets: np.ndarray,
+                            containment: float) -> dict[int, list[int]]:
+    """Candidate pairs within each document, by estimated containment (all pairs compared).
+
+    An article that repeats a paragraph with a sentence reworded shares too little with its first
+    copy for LSH at the Jaccard threshold; within one document every pair is cheap to estimate
+    from the signatures, and the likely ones are verified exactly like any candidate.
+    """
+    out: dict[int, list[int]] = defaultdict(list)
+    by_doc: dict[int, list[int]] = defaultdict(list)
+    for k, row in enumerate(near_rows):
+        by_doc[chunk[row][0]].append(k)
+    sizes = np.diff(offsets)  # shingles per block (with repeats: an estimate of the set size)
+    for ks in by_doc.values():
+        if len(ks) < 2:
+            continue
+        sig = signatures[ks]
+        jaccard = (sig[:, None, :] == sig[None, :, :]).mean(axis=2)
+        n = sizes[ks].astype(np.float64)
+        # |A and B| = J (|A| + |B|) / (1 + J); containment of the later block B = that / |B|
+        shared = jaccard * (n[:, None] + n[None, :]) / (1.0 + jaccard)
+        estimate = shared / np.maximum(n[None, :], 1.0)
+        first, later = np.nonzero(np.triu(estimate >= containment * 0.7, k=1))
+        for a, b in zip(first.tolist(), later.tolist(), strict=True):
+            out[ks[b]].append(ks[a])
+    return out
+
+
+def _colliding_rows(keys: np.ndarray) -> dict[int, list[int]]:
+    """For each row, the earlier rows of the same chunk sharing a band key with it."""
+    out: dict[int, set[int]] = defaultdict(set)
+    for band in range(keys.shape[1]):
+        order = np.argsort(keys[:, band], kind="stable")
+        sorted_keys = keys[order, band]
+        run_start = prev = -2
+        # Positions p where sorted_keys[p + 1] == sorted_keys[p]: the (few) collisions.
+        for p in np.flatnonzero(sorted_keys[1:] == sorted_keys[:-1]).tolist():
+            if p != prev + 1:
+                run_start = p
+            newest = int(order[p + 1])
+            for q in range(run_start, p + 1):
+                a, b = sorted((int(order[q]), newest))
+                out[b].add(a)
+            prev = p
+    return {row: sorted(rows) for row, rows in out.items()}
