@@ -70,6 +70,8 @@ class Document:
     author: str | None = None
     published: str | None = None
     blocks: list[Block] = field(default_factory=list)
+    duplicate_ratio: float = 0.0  #: share of content characters copied from other documents
+    near_duplicate_of: str | None = None  #: the document this one copies, when it copies most of it
 
     @classmethod
     def from_text(cls, raw_text: str, *, path: str, format: str, **fields: object) -> Document:

@@ -10,7 +10,9 @@ A run goes through these stages, each handing the next only small things (paths,
 4. :func:`learn_site_chrome` finds, from the line statistics, the lines each site repeats.
 5. :func:`finalize_batch` (once per part, in parallel) labels every block (cleaning) and rewrites
    the part.
-6. :func:`publish_run` moves each staged table to ``OUT/<table>/run=<id>/`` by renaming it.
+6. :func:`dedup_run` decides, over the whole run in keep-order, which content blocks duplicate an
+   earlier one; :func:`apply_dedup` (once per part, in parallel) labels them.
+7. :func:`publish_run` moves each staged table to ``OUT/<table>/run=<id>/`` by renaming it.
 
 Nothing under ``OUT/<table>/`` is ever written in place, so readers never see a partial file.
 :func:`run_pipeline` chains the stages in one process, without Prefect.
@@ -30,23 +32,26 @@ import secrets
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dedupe.clean.cleaner import clean_document
 from dedupe.clean.site import chrome_keys, chrome_lines
+from dedupe.dedup.deduplicator import Decision, Deduplicator, DocumentStats
+from dedupe.dedup.order import document_order
 from dedupe.document import LABELS, Block, Document, InputError, InputFile
 from dedupe.readers.corpus import read_documents
 from dedupe.readers.discover import discover
 from dedupe.readers.formats import read_input
-from dedupe.schema import BLOCKS, DOCUMENTS, SITE_CHROME, TABLES
+from dedupe.schema import BLOCKS, DECISIONS, DOC_STATS, DOCUMENTS, SIGNATURES, SITE_CHROME, TABLES
 from dedupe.segment import segment
 from dedupe.settings import Settings
 from dedupe.writers.corpus import PART_TABLES, CorpusPartWriter, write_document
@@ -296,8 +301,8 @@ def _site_chrome(stage: Path) -> dict[str, frozenset[int]]:
     return chrome_keys(pq.read_table(path, columns=["source", "key"])) if path.exists() else {}
 
 
-def finalize_batch(plan: RunPlan, part: str) -> BatchResult:
-    """Label every block of one staged part (cleaning) and rewrite its documents and blocks."""
+def _rewrite_part(plan: RunPlan, part: str, transform: Callable[[Document], Document]) -> BatchResult:
+    """Pass every document of a staged part through ``transform`` and rewrite the part."""
     started = time.perf_counter()
     stage = Path(plan.staging_dir)
     docs_path = stage / "documents" / f"{part}.parquet"
@@ -305,7 +310,6 @@ def finalize_batch(plan: RunPlan, part: str) -> BatchResult:
     result = BatchResult(batch=part, part=part)
     if not docs_path.exists():
         return result
-    site_chrome = _site_chrome(stage) if plan.settings.clean else {}
     meta = _metadata(plan.run_id, plan.settings)
     rows = plan.settings.rows_per_group
     # Written beside the staged part, then renamed over it: the staged part is intact until then.
@@ -314,8 +318,7 @@ def finalize_batch(plan: RunPlan, part: str) -> BatchResult:
     with TableWriter(new_docs, DOCUMENTS, table="documents", metadata=meta, rows_per_group=rows) as dw, \
             TableWriter(new_blocks, BLOCKS, table="blocks", metadata=meta, rows_per_group=rows * 32) as bw:
         for doc in read_documents(docs_path, blocks_path, batch_size=rows):
-            if plan.settings.clean:
-                clean_document(doc, plan.settings, site_chrome.get(doc.source, ()))
+            doc = transform(doc)
             write_document(dw, bw, doc, plan.run_id)
             result.documents += 1
             for label, n in doc.label_counts().items():
@@ -324,6 +327,101 @@ def finalize_batch(plan: RunPlan, part: str) -> BatchResult:
     new_blocks.replace(blocks_path)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def finalize_batch(plan: RunPlan, part: str) -> BatchResult:
+    """Label every block of one staged part (cleaning) and rewrite its documents and blocks."""
+    if not plan.settings.clean:
+        return _rewrite_part(plan, part, lambda doc: doc)
+    site_chrome = _site_chrome(Path(plan.staging_dir))
+    return _rewrite_part(plan, part, lambda doc: clean_document(doc, plan.settings,
+                                                                  site_chrome.get(doc.source, ())))
+
+
+# --- stage 5 ------------------------------------------------------------------------------------
+
+def dedup_run(plan: RunPlan) -> int:
+    """Decide, over the whole run, which content blocks duplicate an earlier kept block.
+
+    Documents are taken in keep-order (:func:`dedupe.dedup.order.document_order`); the decisions,
+    the per-document duplicate shares and the signatures are staged for :func:`apply_dedup`.
+    Returns the number of duplicate blocks.
+    """
+    stage = Path(plan.staging_dir)
+    dedup_dir = stage / "dedup"
+    dedup_dir.mkdir(exist_ok=True)
+    meta = _metadata(plan.run_id, plan.settings)
+    doc_parts = _staged_parts(stage, "documents")
+    decisions: list[Decision] = []
+    stats: dict[str, DocumentStats] = {}
+    with TableWriter(stage / "signatures" / "part-000000.parquet", SIGNATURES, table="signatures",
+                     metadata=meta) as sig_writer:
+        if plan.settings.dedup and doc_parts:
+            docs = pa.concat_tables(pq.read_table(p, columns=["doc_id", "path", "record", "published"])
+                                    for p in doc_parts)
+            order = document_order(zip(*(docs[c].to_pylist() for c in docs.column_names), strict=True))
+            blocks = pa.concat_tables(
+                pq.read_table(p, columns=["doc_id", "block_idx", "text"], filters=[("label", "=", "content")])
+                for p in _staged_parts(stage, "blocks"))
+            rank = pc.index_in(blocks["doc_id"], value_set=pa.array(order, pa.string()))
+            blocks = blocks.append_column("rank", rank).sort_by([("rank", "ascending"),
+                                                                 ("block_idx", "ascending")])
+
+            def write_signatures(doc_ids: list[str], block_idxs: list[int], sigs: np.ndarray) -> None:
+                sig_writer.write_table(pa.table({
+                    "doc_id": doc_ids, "block_idx": pa.array(block_idxs, pa.int32()),
+                    "minhash": pa.ListArray.from_arrays(
+                        np.arange(0, sigs.size + 1, sigs.shape[1], dtype=np.int32), sigs.reshape(-1)),
+                    "run_id": [plan.run_id] * len(doc_ids)}))
+
+            deduplicator = Deduplicator(plan.settings, on_signatures=write_signatures)
+            for doc_id, doc_blocks in _grouped(blocks):
+                deduplicator.add(doc_id, doc_blocks)
+            decisions = deduplicator.finish()
+            stats = deduplicator.document_stats()
+    with TableWriter(dedup_dir / "decisions.parquet", DECISIONS, table="decisions", metadata=meta) as w:
+        w.write_table(pa.Table.from_pylist([asdict(d) for d in decisions], schema=DECISIONS))
+    with TableWriter(dedup_dir / "documents.parquet", DOC_STATS, table="doc_stats", metadata=meta) as w:
+        w.write_table(pa.Table.from_pylist([{"doc_id": k, **asdict(v)} for k, v in stats.items()],
+                                           schema=DOC_STATS))
+    return len(decisions)
+
+
+def _grouped(blocks: pa.Table) -> Iterator[tuple[str, list[tuple[int, str]]]]:
+    """``(doc_id, [(block_idx, text)...])`` of a table sorted by document."""
+    current: str | None = None
+    group: list[tuple[int, str]] = []
+    for batch in blocks.to_batches(max_chunksize=65536):
+        for doc_id, block_idx, text in zip(batch["doc_id"].to_pylist(), batch["block_idx"].to_pylist(),
+                                           batch["text"].to_pylist(), strict=True):
+            if doc_id != current:
+                if current is not None:
+                    yield current, group
+                current, group = doc_id, []
+            group.append((block_idx, text))
+    if current is not None:
+        yield current, group
+
+
+def apply_dedup(plan: RunPlan, part: str) -> BatchResult:
+    """Label the duplicates of one staged part and set its documents' duplicate shares."""
+    dedup_dir = Path(plan.staging_dir) / "dedup"
+    decisions = {(d["doc_id"], d["block_idx"]): d
+                 for d in pq.read_table(dedup_dir / "decisions.parquet").to_pylist()}
+    stats = {d["doc_id"]: d for d in pq.read_table(dedup_dir / "documents.parquet").to_pylist()}
+
+    def apply(doc: Document) -> Document:
+        for b in doc.blocks:
+            d = decisions.get((doc.doc_id, b.idx))
+            if d is not None and b.label == "content":
+                b.label, b.reason = "duplicate", f"duplicate:{d['reason']}"
+                b.duplicate_of_doc, b.duplicate_of_block = d["dup_doc"], d["dup_block"]
+                b.similarity = d["similarity"]
+        if (st := stats.get(doc.doc_id)) is not None:
+            doc.duplicate_ratio, doc.near_duplicate_of = st["duplicate_ratio"], st["near_duplicate_of"]
+        return doc
+
+    return _rewrite_part(plan, part, apply)
 
 
 def staged_parts(plan: RunPlan) -> list[str]:
@@ -389,7 +487,10 @@ def run_pipeline(inputs: Sequence[str | Path], out_dir: str | Path, settings: Se
     read = [process_batch(m, plan.run_id, plan.settings) for m in plan.batches]
     repeats = resolve_run(plan)
     learn_site_chrome(plan)
-    labelled = [finalize_batch(plan, part) for part in staged_parts(plan)]
+    for part in staged_parts(plan):
+        finalize_batch(plan, part)
+    dedup_run(plan)
+    labelled = [apply_dedup(plan, part) for part in staged_parts(plan)]
     summary = summarize(plan, read, labelled, repeats, time.perf_counter() - started)
     publish_run(plan)
     return summary

@@ -49,6 +49,10 @@ DOCUMENTS: Final = pa.schema([
     _f("n_chrome", pa.int32(), "Blocks labelled `chrome`.", False),
     _f("n_padding", pa.int32(), "Blocks labelled `padding`.", False),
     _f("n_duplicate", pa.int32(), "Blocks labelled `duplicate`.", False),
+    _f("duplicate_ratio", pa.float32(), "Share of the document's content characters (content and "
+       "duplicate blocks) that duplicate blocks of *other* documents.", False),
+    _f("near_duplicate_of", pa.string(), "The document most of them copy, when `duplicate_ratio` reaches "
+       "`near_duplicate_ratio` (default 0.8): this article is a copy of that one."),
     _RUN_ID,
 ])
 
@@ -96,9 +100,33 @@ SITE_CHROME: Final = pa.schema([
     _RUN_ID,
 ])
 
+SIGNATURES: Final = pa.schema([
+    _f("doc_id", pa.string(), "Document of the block.", False),
+    _f("block_idx", pa.int32(), "The block (content blocks of `near_min_words` words or more).", False),
+    _f("minhash", pa.list_(pa.uint32()), "MinHash signature: datasketch's `affine32` scheme over xxh32 of "
+       "word n-grams; `dedupe.dedup.minhash.MinHasher().lean_minhash(text)` makes a comparable one.",
+       False),
+    _RUN_ID,
+])
+
 #: Table name to schema, in the order a run publishes them.
-TABLES: Final = {"inputs": INPUTS, "errors": ERRORS, "site_chrome": SITE_CHROME, "blocks": BLOCKS,
-                 "documents": DOCUMENTS}
+TABLES: Final = {"inputs": INPUTS, "errors": ERRORS, "site_chrome": SITE_CHROME, "signatures": SIGNATURES,
+                 "blocks": BLOCKS, "documents": DOCUMENTS}
+
+#: Staged only: the deduplicator's decisions and per-document shares, applied to each part.
+DECISIONS: Final = pa.schema([
+    pa.field("doc_id", pa.string(), nullable=False),
+    pa.field("block_idx", pa.int32(), nullable=False),
+    pa.field("dup_doc", pa.string(), nullable=False),
+    pa.field("dup_block", pa.int32(), nullable=False),
+    pa.field("similarity", pa.float32(), nullable=False),
+    pa.field("reason", pa.string(), nullable=False),
+])
+DOC_STATS: Final = pa.schema([
+    pa.field("doc_id", pa.string(), nullable=False),
+    pa.field("duplicate_ratio", pa.float32(), nullable=False),
+    pa.field("near_duplicate_of", pa.string()),
+])
 
 #: Staged only: one row per distinct line of each document with a site (input of the chrome learner).
 LINE_STATS: Final = pa.schema([
@@ -117,6 +145,7 @@ _DESCRIPTIONS: Final = {
     "errors": "One row per input (file or JSON record) that could not be used, and why.",
     "inputs": "One row per input file or JSON record seen by the run, and what became of it.",
     "site_chrome": "One row per line learned as a site's chrome (recurring on several of its pages).",
+    "signatures": "One row per content block long enough for near-duplicate search: its MinHash.",
 }
 
 

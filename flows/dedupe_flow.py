@@ -48,6 +48,16 @@ def finalize_batch_task(plan: RunPlan, part: str) -> BatchResult:
     return pipeline.finalize_batch(plan, part)
 
 
+@task(name="dedup", cache_policy=NO_CACHE)
+def dedup_task(plan: RunPlan) -> int:
+    return pipeline.dedup_run(plan)
+
+
+@task(name="apply-dedup", cache_policy=NO_CACHE, task_run_name="dedup-{part}")
+def apply_dedup_task(plan: RunPlan, part: str) -> BatchResult:
+    return pipeline.apply_dedup(plan, part)
+
+
 @task(name="publish", cache_policy=NO_CACHE)
 def publish_task(plan: RunPlan) -> str:
     return str(pipeline.publish_run(plan))
@@ -77,7 +87,10 @@ def dedupe_flow(
                                   settings=unmapped(plan.settings)).result()
     repeats = resolve_task(plan)
     learn_site_chrome_task(plan)
-    labelled = finalize_batch_task.map(unmapped(plan), pipeline.staged_parts(plan)).result()
+    parts = pipeline.staged_parts(plan)
+    finalize_batch_task.map(unmapped(plan), parts).result()
+    dedup_task(plan)
+    labelled = apply_dedup_task.map(unmapped(plan), parts).result()
     summary = pipeline.summarize(plan, read, labelled, repeats, 0.0)
     publish_task(plan)
     summary.seconds = time.perf_counter() - started

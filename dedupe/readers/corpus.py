@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 from dedupe.document import Block, Document
 
 _DOC_FIELDS = ("doc_id", "path", "format", "raw_text", "extracted_text", "record", "source", "url",
-               "title", "author", "published")
+               "title", "author", "published", "duplicate_ratio", "near_duplicate_of")
 _BLOCK_FIELDS = ("block_idx", "start", "end", "text", "label", "reason", "duplicate_of_doc",
                  "duplicate_of_block", "similarity")
 

@@ -35,6 +35,7 @@ def write_document(documents: TableWriter, blocks: TableWriter, doc: Document, r
         "published": doc.published, "raw_text": doc.raw_text, "extracted_text": doc.extracted_text,
         "text": doc.text, "n_blocks": len(doc.blocks),
         **{f"n_{label}": n for label, n in counts.items()},
+        "duplicate_ratio": doc.duplicate_ratio, "near_duplicate_of": doc.near_duplicate_of,
         "run_id": run_id,
     })
     for b in doc.blocks:
