@@ -6,6 +6,7 @@ works whatever runs the tasks) and ends with a summary table.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import threading
@@ -64,6 +65,22 @@ def _summary_table(summary: dict[str, Any]) -> Table:
     return table
 
 
+def _parse_settings(items: list[str]) -> dict[str, Any]:
+    """``NAME=VALUE`` pairs typed like the setting's default."""
+    fields = {f.name: f for f in dataclasses.fields(Settings)}
+    out: dict[str, Any] = {}
+    for item in items:
+        name, sep, raw = item.partition("=")
+        if not sep or name not in fields:
+            raise ValueError(f"--set takes NAME=VALUE with NAME one of: {', '.join(sorted(fields))}")
+        default = getattr(Settings, name)
+        if isinstance(default, bool):
+            out[name] = raw.strip().lower() in ("1", "true", "yes", "on")
+        else:
+            out[name] = type(default)(raw)
+    return out
+
+
 @app.command()
 def run(
     inputs: Annotated[list[str], typer.Argument(help="Folders, files or glob patterns to read.")],
@@ -78,16 +95,46 @@ def run(
         Settings.max_block_chars,
     target_block_chars: Annotated[int, typer.Option(help="Size of the sentence groups of long lines.")] =
         Settings.target_block_chars,
+    clean: Annotated[bool, typer.Option(help="Label chrome, padding and titles.")] = Settings.clean,
+    site_chrome_min_docs: Annotated[int, typer.Option(
+        help="A line on this many pages of a site is chrome.")] = Settings.site_chrome_min_docs,
+    dedup: Annotated[bool, typer.Option(help="Label duplicate blocks.")] = Settings.dedup,
+    jaccard_threshold: Annotated[float, typer.Option(help="Verified shingle Jaccard of a near duplicate.")] =
+        Settings.jaccard_threshold,
+    containment_threshold: Annotated[float, typer.Option(
+        help="Share of a block's shingles found in one kept block that makes it a repeat.")] =
+        Settings.containment_threshold,
+    near_min_words: Annotated[int, typer.Option(help="Shorter blocks are compared exactly only.")] =
+        Settings.near_min_words,
+    exact_min_words: Annotated[int, typer.Option(help="Shorter blocks are not compared.")] =
+        Settings.exact_min_words,
+    num_perm: Annotated[int, typer.Option(help="MinHash permutations.")] = Settings.num_perm,
+    shingle_words: Annotated[int, typer.Option(help="Words per shingle.")] = Settings.shingle_words,
+    lsh_bands: Annotated[int, typer.Option(help="LSH bands (0: chosen for 99 % recall).")] = \
+        Settings.lsh_bands,
+    lsh_rows: Annotated[int, typer.Option(help="LSH rows per band (0: chosen).")] = Settings.lsh_rows,
+    near_duplicate_ratio: Annotated[float, typer.Option(
+        help="Share of copied content that makes a document near_duplicate_of another.")] =
+        Settings.near_duplicate_ratio,
+    setting: Annotated[list[str] | None, typer.Option(
+        "--set", help="Any other setting, NAME=VALUE (see dedupe/settings.py).")] = None,
     progress: Annotated[bool, typer.Option(help="Progress bar (only on a terminal).")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Run the pipeline (as a Prefect flow) over INPUTS and write the corpus to --out."""
+    values: dict[str, Any] = {
+        "batch_files": batch_files, "max_file_bytes": int(max_file_mb * _MB),
+        "max_record_bytes": int(max_record_mb * _MB), "max_block_chars": max_block_chars,
+        "target_block_chars": target_block_chars, "clean": clean,
+        "site_chrome_min_docs": site_chrome_min_docs, "dedup": dedup,
+        "jaccard_threshold": jaccard_threshold, "containment_threshold": containment_threshold,
+        "near_min_words": near_min_words, "exact_min_words": exact_min_words, "num_perm": num_perm,
+        "shingle_words": shingle_words, "lsh_bands": lsh_bands, "lsh_rows": lsh_rows,
+        "near_duplicate_ratio": near_duplicate_ratio,
+    }
     try:
-        settings = Settings(
-            batch_files=batch_files, max_file_bytes=int(max_file_mb * _MB),
-            max_record_bytes=int(max_record_mb * _MB), max_block_chars=max_block_chars,
-            target_block_chars=target_block_chars,
-        )
+        values.update(_parse_settings(setting or []))
+        settings = Settings.from_mapping(values)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
     missing = [i for i in inputs if not any(ch in i for ch in "*?[") and not Path(i).exists()]

@@ -70,10 +70,9 @@ class Settings:
     #: not at all (a three-word heading may repeat in many articles).
     near_min_words: int = 10
     exact_min_words: int = 4
-    #: Share of a block's characters in sentences already seen in one kept block that makes it a
-    #: repeat (an edited or trimmed copy); sentences shorter than ``sentence_min_words`` don't count.
+    #: Share of a block's shingles found in one kept block that makes it a repeat (an edited or
+    #: trimmed copy), verified exactly like the Jaccard similarity.
     containment_threshold: float = 0.6
-    sentence_min_words: int = 6
     #: A document whose content duplicates other documents at this share is ``near_duplicate_of``.
     near_duplicate_ratio: float = 0.8
 
@@ -100,8 +99,7 @@ class Settings:
     def __post_init__(self) -> None:
         positive = ("max_file_bytes", "max_record_bytes", "max_block_chars", "target_block_chars",
                     "batch_files", "rows_per_group", "site_chrome_min_docs", "site_chrome_prose_min_docs",
-                    "title_search_blocks", "num_perm", "shingle_words", "near_min_words",
-                    "sentence_min_words")
+                    "title_search_blocks", "num_perm", "shingle_words", "near_min_words")
         for name in ("jaccard_threshold", "containment_threshold", "near_duplicate_ratio"):
             if not 0.0 < getattr(self, name) <= 1.0:
                 raise ValueError(f"setting {name} must be within (0, 1], got {getattr(self, name)!r}")

@@ -8,9 +8,11 @@ Blocks arrive in the order that decides which copy is kept (see
 2. **near** (blocks of ``near_min_words`` words or more): LSH candidates from the band index,
    each verified by the exact Jaccard similarity of the two shingle sets, kept at
    ``jaccard_threshold`` or above - a lightly edited copy, or one with typos;
-3. **containment**: the block's sentences (of ``sentence_min_words`` words or more) were already
-   seen in one kept block and cover ``containment_threshold`` of its characters - a repeat with a
-   sentence reworded, or a trimmed copy.
+3. **containment**: ``containment_threshold`` of the block's shingles are in one kept block - a
+   repeat with a sentence reworded, or a trimmed copy. Candidates come from *anchors*: the
+   shingles whose hash is a multiple of :data:`ANCHOR_MODULUS`. The choice depends on the shingle
+   alone, so a block contained in another has its anchors among the other's anchors; and within
+   one document every pair is estimated from the signatures.
 
 A block that repeats nothing is kept and indexed; a duplicate is not, so every duplicate points
 to a kept block it was verified against (no chains: A~B and B~C never make C a copy of A
@@ -38,8 +40,13 @@ import numpy as np
 
 from dedupe.dedup.lsh import BandIndex, band_keys, choose_bands
 from dedupe.dedup.minhash import MinHasher
-from dedupe.dedup.text import exact_key, sentence_keys, words
+from dedupe.dedup.text import exact_key, words
 from dedupe.settings import Settings
+
+#: One shingle in this many (by hash) is an anchor; a 60-word block has about 7 of them.
+ANCHOR_MODULUS = 8
+#: An anchor shared by more kept blocks than this is a common phrase, not evidence: ignored.
+ANCHOR_MAX_POSTINGS = 64
 
 
 @dataclass(frozen=True)
@@ -79,7 +86,7 @@ class Deduplicator:
         self.on_signatures = on_signatures
         self.chunk_blocks = chunk_blocks
         self._exact: dict[int, int] = {}  # exact key -> kept block id
-        self._sentences: dict[int, int] = {}  # sentence key -> kept block id
+        self.anchors = BandIndex(1)  # anchor shingle hash -> kept block id
         self._shingles: dict[int, np.ndarray] = {}  # kept near-tier block id -> sorted shingle set
         self._refs: list[tuple[int, int]] = []  # kept block id -> (document number, block_idx)
         self._doc_ids: list[str] = []
@@ -124,6 +131,12 @@ class Deduplicator:
         for r, block_id in zip(q_rows.tolist(), q_ids.tolist(), strict=True):
             earlier[r].append(block_id)
         within = _colliding_rows(keys)
+        unique = [np.unique(hashes[offsets[r]:offsets[r + 1]]) for r in range(len(near_rows))]
+        anchors = [u[u % ANCHOR_MODULUS == 0] for u in unique]
+        for row, ids in self._anchor_candidates(anchors).items():
+            earlier[row].extend(ids)
+        for row, others in _anchor_collisions(anchors).items():
+            within.setdefault(row, []).extend(others)
         for row, others in _same_document_overlaps(chunk, near_rows, signatures, offsets,
                                                    self.s.containment_threshold).items():
             within.setdefault(row, []).extend(others)
@@ -135,14 +148,12 @@ class Deduplicator:
             if n_words[i] < self.s.exact_min_words:
                 continue
             k = near_of.get(i)
-            sentences = sentence_keys(text, self.s.sentence_min_words)
             shingles = None
             candidates: set[int] = set()
             if k is not None:
-                shingles = np.unique(hashes[offsets[k]:offsets[k + 1]])
+                shingles = unique[k]
                 candidates.update(earlier.get(k, ()))
                 candidates.update(kept_id_of_near[j] for j in within.get(k, ()) if j in kept_id_of_near)
-                candidates.update(c for key, _ in sentences if (c := self._sentences.get(key)) is not None)
             decision = self._decide(text, shingles, candidates)
             if decision is not None:
                 target, similarity, reason = decision
@@ -155,8 +166,6 @@ class Deduplicator:
             block_id = len(self._refs)
             self._refs.append((number, block_idx))
             self._exact.setdefault(exact_key(text), block_id)
-            for key, _ in sentences:
-                self._sentences.setdefault(key, block_id)
             if k is not None and shingles is not None:
                 self._shingles[block_id] = shingles
                 kept_id_of_near[k] = block_id
@@ -164,6 +173,24 @@ class Deduplicator:
                 new_keys.append(k)
         if new_ids:
             self.index.insert(keys[new_keys], np.array(new_ids, dtype=np.uint32))
+            anchor_keys = np.concatenate([anchors[k] for k in new_keys])
+            anchor_ids = np.concatenate([np.full(len(anchors[k]), i, np.uint32)
+                                         for k, i in zip(new_keys, new_ids, strict=True)])
+            self.anchors.insert(anchor_keys.reshape(-1, 1), anchor_ids)
+
+    def _anchor_candidates(self, anchors: list[np.ndarray]) -> dict[int, list[int]]:
+        """Kept blocks sharing an anchor with each near row (common phrases left out)."""
+        if not self.anchors.size or not anchors:
+            return {}
+        flat = np.concatenate(anchors)
+        owner = np.repeat(np.arange(len(anchors)), [len(a) for a in anchors])
+        rows, ids = self.anchors.query(flat.reshape(-1, 1))
+        counts = np.bincount(rows, minlength=len(flat))
+        out: dict[int, list[int]] = defaultdict(list)
+        for r, block_id in zip(rows.tolist(), ids.tolist(), strict=True):
+            if counts[r] <= ANCHOR_MAX_POSTINGS:
+                out[int(owner[r])].append(block_id)
+        return out
 
     def _decide(self, text: str, shingles: np.ndarray | None,
                 candidates: set[int]) -> tuple[int, float, str] | None:
@@ -237,6 +264,20 @@ def _same_document_overlaps(chunk: list[tuple[int, int, str]], near_rows: list[i
         for a, b in zip(first.tolist(), later.tolist(), strict=True):
             out[ks[b]].append(ks[a])
     return out
+
+
+def _anchor_collisions(anchors: list[np.ndarray]) -> dict[int, list[int]]:
+    """For each near row, the earlier rows of the chunk sharing an anchor with it."""
+    if not anchors or not sum(len(a) for a in anchors):
+        return {}
+    flat = np.concatenate(anchors)
+    owner = np.repeat(np.arange(len(anchors)), [len(a) for a in anchors])
+    out: dict[int, set[int]] = defaultdict(set)
+    for flat_row, earlier_rows in _colliding_rows(flat.reshape(-1, 1)).items():
+        for e in earlier_rows:
+            if owner[e] != owner[flat_row]:
+                out[int(owner[flat_row])].add(int(owner[e]))
+    return {row: sorted(rows) for row, rows in out.items()}
 
 
 def _colliding_rows(keys: np.ndarray) -> dict[int, list[int]]:

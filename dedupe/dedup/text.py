@@ -1,4 +1,4 @@
-"""Normal forms of a block for duplicate detection: exact keys, shingle text, sentence keys.
+"""Normal forms of a block for duplicate detection: exact keys and shingle text.
 
 >>> exact_key("Prices rose 3.5% on Monday!") == exact_key("prices  rose 7.1 % on monday")
 True
@@ -13,9 +13,6 @@ from typing import Final
 
 import xxhash
 
-from dedupe.segment import iter_sentences
-
-_WORD: Final = re.compile(r"\w+", re.UNICODE)
 _DIGITS: Final = re.compile(r"\d+")
 
 #: Characters that separate words: ASCII punctuation and controls, Latin-1 punctuation, general
@@ -60,13 +57,3 @@ def exact_form(text: str) -> str:
 def exact_key(text: str) -> int:
     """63-bit xxh3 of :func:`exact_form` (fits a signed int64 column)."""
     return xxhash.xxh3_64_intdigest(exact_form(text).encode("utf-8", "surrogatepass")) >> 1
-
-
-def sentence_keys(text: str, min_words: int) -> list[tuple[int, int]]:
-    """``(exact key, characters)`` of each sentence of ``text`` with at least ``min_words`` words."""
-    out = []
-    for start, end in iter_sentences(text, 0, len(text)):
-        sentence = text[start:end]
-        if len(_WORD.findall(sentence)) >= min_words:
-            out.append((exact_key(sentence), end - start))
-    return out
