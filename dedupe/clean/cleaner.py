@@ -53,7 +53,7 @@ from dedupe.clean.rules import (
     SITE_NAME_WORDS,
 )
 from dedupe.clean.site import line_key
-from dedupe.document import Block, Document
+from dedupe.document import Document
 from dedupe.readers.formats import normalise_date
 from dedupe.settings import Settings
 
@@ -68,32 +68,55 @@ LONG_LINE_PENALTY: Final = 0.5  #: per word, for a long line that is not running
 CHROME_PENALTY: Final = 2.0  #: at least, for a line a rule already called chrome
 UNPUNCTUATED_SENTENCE_WEIGHT: Final = 0.05  #: per word: a standfirst bridges, it does not anchor
 _DIGIT: Final = re.compile(r"\d")
+#: Words every author bio has (see rules.AUTHOR_BIO): the expensive pattern only runs after these.
+_BIO_HINT: Final = re.compile(r"^i(?: am|'m|’m) | (?:is|was|has been) (?:an?|the) ")
 _NORMALISE: Final = re.compile(r"[\W_]+", re.UNICODE)
 
 
-class _Line(NamedTuple):
-    block: Block
+class LineFacts(NamedTuple):
+    """Everything the steps need to know about one line, on its own (position comes later)."""
+
     features: LineFeatures
     lower: str  #: the text lower-cased: what the rule sets match
+    chrome: str | None  #: the chrome rule it matches
+    dateline: bool
+    byline: str | None  #: the author named by a byline
+    bio: bool  #: reads like an author bio (chrome only in the second half of a document)
+    section: str | None  #: a heading that opens a chrome section
+    padding: tuple[str, bool] | None  #: a padding heading: family, and whether it is a strong one
 
 
 @lru_cache(maxsize=1 << 16)
-def _analyse(text: str) -> tuple[LineFeatures, str]:
-    """Features and lower-cased form of a line. Cached: a site's menus repeat on every page."""
+def analyse_line(text: str) -> LineFacts:
+    """The features and rule matches of a line. Cached: a site's menus repeat on every page, so
+    in a real scrape most lines are looked up, not analysed."""
     lower = text.lower()
-    return line_features(text, lower), lower
-
-
-@lru_cache(maxsize=1 << 16)
-def _chrome_rule(lower: str, words: int) -> str | None:
-    """The chrome rule a (lower-cased) line matches. Cached: a site's menus repeat on every page."""
+    f = line_features(text, lower)
+    words = f.words
     if words <= SHORT_LINE_WORDS:
-        name = CHROME_LINES.match(lower)
+        chrome = CHROME_LINES.match(lower)
     else:
-        name = CHROME_LONG_LINES.match(lower) if words <= 150 else None
-    if name is None and words <= PHRASE_LINE_WORDS:
-        name = CHROME_PHRASES.match(lower)
-    return name
+        chrome = CHROME_LONG_LINES.match(lower) if words <= 150 else None
+    if chrome is None and words <= PHRASE_LINE_WORDS:
+        chrome = CHROME_PHRASES.match(lower)
+    short = words <= 12
+    dateline = (short and chrome is None and _DIGIT.search(text) is not None
+                and DATELINE.match(text) is not None)
+    byline = BYLINE.match(text) if short and chrome is None and not f.terminal else None
+    padding: tuple[str, bool] | None = None
+    if words <= 15 or lower.startswith(LONG_PADDING_PREFIXES):
+        if name := PADDING_HEADINGS.match(lower):
+            padding = (name, True)
+        elif name := PADDING_HEADINGS_WEAK.match(lower):
+            padding = (name, False)
+    return LineFacts(
+        features=f, lower=lower, chrome=chrome, dateline=dateline,
+        byline=byline.group("name").strip() if byline else None,
+        bio=(chrome is None and words <= 150 and _BIO_HINT.search(lower) is not None
+             and AUTHOR_BIO.match(text) is not None),
+        section=CHROME_SECTION_HEADINGS.match(lower) if f.heading_like else None,
+        padding=padding,
+    )
 
 
 def _norm(text: str) -> str:
@@ -106,7 +129,8 @@ class _Labeller:
     def __init__(self, doc: Document, settings: Settings) -> None:
         self.doc = doc
         self.settings = settings
-        self.lines = [_Line(b, *_analyse(b.text)) for b in doc.blocks]
+        self.blocks = doc.blocks
+        self.facts = [analyse_line(b.text) for b in doc.blocks]
         self.labels: list[tuple[str, str] | None] = [None] * len(doc.blocks)
         self.title_idx: int | None = None
         self._norms: dict[int, str] = {}
@@ -131,49 +155,43 @@ class _Labeller:
 
     # --- 1. rules -------------------------------------------------------------------------------
     def rules(self) -> None:
-        for i, line in enumerate(self.lines):
-            text = line.block.text
-            name = _chrome_rule(line.lower, line.features.words)
-            if name is None and 2 * i >= len(self.lines) and line.features.words <= 150 \
-                    and AUTHOR_BIO.match(text):
-                name = "author_bio"
-            if name:
-                self.set(i, "chrome", f"chrome:{name}")
-                continue
-            if line.features.words <= 12 and _DIGIT.search(text) and DATELINE.match(text):
+        half = len(self.facts) / 2
+        for i, facts in enumerate(self.facts):
+            if facts.chrome:
+                self.set(i, "chrome", f"chrome:{facts.chrome}")
+            elif facts.bio and i >= half:
+                self.set(i, "chrome", "chrome:author_bio")
+            elif facts.dateline:
                 self.set(i, "chrome", "chrome:dateline")
                 if not self.doc.published:
-                    self.doc.published = normalise_date(text)
-                continue
-            byline = BYLINE.match(text) if line.features.words <= 12 else None
-            if byline and not line.features.terminal:
+                    self.doc.published = normalise_date(self.blocks[i].text)
+            elif facts.byline:
                 self.set(i, "chrome", "chrome:byline")
                 if not self.doc.author:
-                    self.doc.author = byline.group("name").strip()
-                continue
-            if line.features.emoji >= 2 and line.features.words < 40:
+                    self.doc.author = facts.byline
+            elif facts.features.emoji >= 2 and facts.features.words < 40:
                 self.set(i, "chrome", "chrome:promo")
 
     # --- 2. site chrome ---------------------------------------------------------------------------
     def site_chrome(self, keys: Collection[int]) -> None:
         if not keys:
             return
-        for i, line in enumerate(self.lines):
-            if self.free(i) and line_key(line.block.text) in keys:
+        for i, block in enumerate(self.blocks):
+            if self.free(i) and line_key(block.text) in keys:
                 self.set(i, "chrome", "site_chrome")
 
     # --- 3. chrome sections -----------------------------------------------------------------------
     def chrome_sections(self) -> None:
         i = 0
-        while i < len(self.lines):
-            name = CHROME_SECTION_HEADINGS.match(self.lines[i].lower)
-            if name and self.lines[i].features.heading_like:
+        while i < len(self.facts):
+            name = self.facts[i].section
+            if name:
                 self.labels[i] = ("chrome", f"chrome:{name}")
                 j = i + 1
                 # A list of links: short lines, and not too many (a list in the article may follow).
                 limit = i + 1 + self.settings.chrome_section_max_lines
-                while j < min(limit, len(self.lines)) and self.lines[j].features.words <= 8 \
-                        and not self.lines[j].features.terminal:
+                while j < min(limit, len(self.facts)) and self.facts[j].features.words <= 8 \
+                        and not self.facts[j].features.terminal:
                     self.set(j, "chrome", f"chrome:{name}")
                     j += 1
                 i = j
@@ -182,8 +200,8 @@ class _Labeller:
 
     # --- 4. title -----------------------------------------------------------------------------------
     def _title_candidate(self, i: int) -> bool:
-        f = self.lines[i].features
-        text = self.lines[i].block.text.strip()
+        f = self.facts[i].features
+        text = self.blocks[i].text
         free = self.free(i) or self.labels[i] == ("chrome", "chrome:outside_body")
         if not free or f.words < 3 or f.words > 35 or f.has_url:
             return False
@@ -194,26 +212,26 @@ class _Labeller:
 
     def _norm(self, i: int) -> str:
         if i not in self._norms:
-            self._norms[i] = _norm(self.lines[i].block.text)
+            self._norms[i] = _norm(self.blocks[i].text)
         return self._norms[i]
 
     def _same_as(self, i: int) -> list[int]:
         """Other lines whose normalised text equals line ``i``'s (lengths compared first: cheap)."""
         if not self._by_length:
-            for j, line in enumerate(self.lines):
-                self._by_length.setdefault(len(line.block.text), []).append(j)
-        length = len(self.lines[i].block.text)
+            for j, block in enumerate(self.blocks):
+                self._by_length.setdefault(len(block.text), []).append(j)
+        length = len(self.blocks[i].text)
         near = sorted(j for n in range(length - 8, length + 9) for j in self._by_length.get(n, ()))
         return [j for j in near if j != i and self._norm(j) == self._norm(i)]
 
     def title(self, body_start: int | None) -> None:
-        n = len(self.lines)
+        n = len(self.blocks)
         idx: int | None = None
         reason = "title:heading"
         if self.doc.title:
             wanted = _norm(self.doc.title)
             for i in range(n):
-                if abs(len(self.lines[i].block.text) - len(wanted)) > len(wanted):
+                if abs(len(self.blocks[i].text) - len(wanted)) > len(wanted):
                     continue
                 norm = self._norm(i)
                 if norm == wanted or (len(norm) > 20 and wanted.startswith(norm)):
@@ -237,27 +255,18 @@ class _Labeller:
         self.title_idx = idx
         self.labels[idx] = ("title", reason)
         if not self.doc.title:
-            self.doc.title = self.lines[idx].block.text.strip()
+            self.doc.title = self.blocks[idx].text
         for j in self._same_as(idx):
             if self.labels[j] in (None, ("chrome", "site_chrome")):
                 self.labels[j] = ("duplicate", "title_repeat")
-                block = self.lines[j].block
+                block = self.blocks[j]
                 block.duplicate_of_doc = self.doc.doc_id
-                block.duplicate_of_block = self.lines[idx].block.idx
+                block.duplicate_of_block = self.blocks[idx].idx
                 block.similarity = 1.0
 
     # --- 5. padding sections ---------------------------------------------------------------------
     def padding(self) -> None:
-        heads: list[tuple[str, bool] | None] = []
-        for line in self.lines:
-            if line.features.words > 15 and not line.lower.startswith(LONG_PADDING_PREFIXES):
-                heads.append(None)  # headings are short; the one-line families say who they are
-            elif name := PADDING_HEADINGS.match(line.lower):
-                heads.append((name, True))
-            elif name := PADDING_HEADINGS_WEAK.match(line.lower):
-                heads.append((name, False))
-            else:
-                heads.append(None)
+        heads = [facts.padding for facts in self.facts]
         strong = any(h is not None and h[1] for h in heads)
         weak_families = {h[0] for h in heads if h is not None and not h[1]}
         templated = strong or len(weak_families) >= 2
@@ -286,8 +295,8 @@ class _Labeller:
         """
         scores: list[float] = []
         in_list = False
-        for line, label in zip(self.lines, self.labels, strict=True):
-            f = line.features
+        for facts, label in zip(self.facts, self.labels, strict=True):
+            f = facts.features
             if label is not None:
                 in_list = False
                 if label[1] in END_OF_ARTICLE:
@@ -320,18 +329,18 @@ class _Labeller:
         main = max(segments, key=lambda seg: seg[2])
         if main[2] < self.settings.body_min_words:
             return None  # too little running text to tell body from chrome: keep what rules left
-        inside = [False] * len(self.lines)
+        inside = [False] * len(self.blocks)
         for start, end, _ in segments:
             for i in range(start, end):
                 inside[i] = True
-        for i in range(len(self.lines)):
+        for i in range(len(self.blocks)):
             if not inside[i]:
                 self.set(i, "chrome", "chrome:outside_body")
         return main[0], main[1]
 
     def apply(self) -> None:
-        for line, label in zip(self.lines, self.labels, strict=True):
-            line.block.label, line.block.reason = label if label is not None else ("content", "body")
+        for block, label in zip(self.blocks, self.labels, strict=True):
+            block.label, block.reason = label if label is not None else ("content", "body")
 
 
 def _max_segment(scores: list[float], lo: int, hi: int) -> tuple[int, int, float] | None:
@@ -382,9 +391,8 @@ def clean_document(doc: Document, settings: Settings, site_chrome: Collection[in
 
 
 def clear_caches() -> None:
-    """Forget the per-line caches (for cold-start measurements; they are bounded anyway)."""
-    _analyse.cache_clear()
-    _chrome_rule.cache_clear()
+    """Forget the per-line cache (for cold-start measurements; it is bounded anyway)."""
+    analyse_line.cache_clear()
 
 
 def clean_documents(docs: list[Document], settings: Settings,

@@ -63,15 +63,12 @@ class PhraseRules:
         for name, _, pattern in entries:
             if _UPPER_LITERAL.search(pattern):
                 raise ValueError(f"rule {name}: patterns match lower-cased text, write them in lower case")
-        self.entries = [(name, needles, re.compile(pattern)) for name, needles, pattern in entries]
-        # One C-level scan tells whether any rule can apply at all (most lines: none).
-        self._any_needle = re.compile("|".join(re.escape(n) for _, needles, _ in entries for n in needles))
+        self.entries = [(name, re.compile("|".join(map(re.escape, needles))), re.compile(pattern))
+                        for name, needles, pattern in entries]
 
     def match(self, text: str) -> str | None:
-        if not self._any_needle.search(text):
-            return None
-        for name, needles, pattern in self.entries:
-            if any(n in text for n in needles) and pattern.search(text):
+        for name, needle, pattern in self.entries:
+            if needle.search(text) and pattern.search(text):
                 return name
         return None
 
