@@ -32,14 +32,15 @@ Steps, in order (a block keeps the first label it gets):
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
-from functools import lru_cache
+import threading
+from collections.abc import Collection, Sequence
 from typing import Final, NamedTuple
 
-from dedupe.clean.features import LineFeatures, line_features
+from dedupe.clean.features import LineFeatures, line_features_batch
 from dedupe.clean.rules import (
     AUTHOR_BIO,
     BYLINE,
+    BYLINE_STARTS,
     CHROME_LINES,
     CHROME_LONG_LINES,
     CHROME_PHRASES,
@@ -51,6 +52,7 @@ from dedupe.clean.rules import (
     PHRASE_LINE_WORDS,
     SHORT_LINE_WORDS,
     SITE_NAME_WORDS,
+    holds_any,
 )
 from dedupe.clean.site import line_key
 from dedupe.document import Document
@@ -69,7 +71,8 @@ CHROME_PENALTY: Final = 2.0  #: at least, for a line a rule already called chrom
 UNPUNCTUATED_SENTENCE_WEIGHT: Final = 0.05  #: per word: a standfirst bridges, it does not anchor
 _DIGIT: Final = re.compile(r"\d")
 #: Words every author bio has (see rules.AUTHOR_BIO): the expensive pattern only runs after these.
-_BIO_HINT: Final = re.compile(r"^i(?: am|'m|’m) | (?:is|was|has been) (?:an?|the) ")
+_BIO_HINTS: Final = ("i am ", "i'm ", "i’m ", " is a", " is the ", " was a", " was the ", " has been a",
+                     " has been the ")
 _NORMALISE: Final = re.compile(r"[\W_]+", re.UNICODE)
 
 
@@ -86,12 +89,8 @@ class LineFacts(NamedTuple):
     padding: tuple[str, bool] | None  #: a padding heading: family, and whether it is a strong one
 
 
-@lru_cache(maxsize=1 << 16)
-def analyse_line(text: str) -> LineFacts:
-    """The features and rule matches of a line. Cached: a site's menus repeat on every page, so
-    in a real scrape most lines are looked up, not analysed."""
-    lower = text.lower()
-    f = line_features(text, lower)
+def _facts(text: str, lower: str, f: LineFeatures) -> LineFacts:
+    """The rule matches of a line, given its lower-cased form and its features."""
     words = f.words
     if words <= SHORT_LINE_WORDS:
         chrome = CHROME_LINES.match(lower)
@@ -102,7 +101,8 @@ def analyse_line(text: str) -> LineFacts:
     short = words <= 12
     dateline = (short and chrome is None and _DIGIT.search(text) is not None
                 and DATELINE.match(text) is not None)
-    byline = BYLINE.match(text) if short and chrome is None and not f.terminal else None
+    byline = (BYLINE.match(text) if short and chrome is None and not f.terminal
+              and lower.startswith(BYLINE_STARTS) else None)
     padding: tuple[str, bool] | None = None
     if words <= 15 or lower.startswith(LONG_PADDING_PREFIXES):
         if name := PADDING_HEADINGS.match(lower):
@@ -112,11 +112,36 @@ def analyse_line(text: str) -> LineFacts:
     return LineFacts(
         features=f, lower=lower, chrome=chrome, dateline=dateline,
         byline=byline.group("name").strip() if byline else None,
-        bio=(chrome is None and words <= 150 and _BIO_HINT.search(lower) is not None
+        bio=(chrome is None and words <= 150 and holds_any(lower, _BIO_HINTS)
              and AUTHOR_BIO.match(text) is not None),
         section=CHROME_SECTION_HEADINGS.match(lower) if f.heading_like else None,
         padding=padding,
     )
+
+
+#: Facts of lines seen before: a site's menus and footers repeat on every page, so in a real scrape
+#: most lines are looked up, not analysed. Bounded: emptied when full. Shared by the threads of a
+#: process, under a lock.
+_CACHE: dict[str, LineFacts] = {}
+_CACHE_MAX: Final = 1 << 16
+_CACHE_LOCK = threading.Lock()
+
+
+def analyse_lines(texts: Sequence[str]) -> list[LineFacts]:
+    """The features and rule matches of each line (the new ones analysed together)."""
+    with _CACHE_LOCK:
+        known = {t: _CACHE[t] for t in texts if t in _CACHE}
+    missing = [t for t in dict.fromkeys(texts) if t not in known]
+    if missing:
+        lowers = [t.lower() for t in missing]
+        fresh = {t: _facts(t, low, f) for t, low, f in zip(missing, lowers, line_features_batch(missing),
+                                                             strict=True)}
+        known.update(fresh)
+        with _CACHE_LOCK:
+            if len(_CACHE) + len(fresh) > _CACHE_MAX:
+                _CACHE.clear()
+            _CACHE.update(fresh)
+    return [known[t] for t in texts]
 
 
 def _norm(text: str) -> str:
@@ -130,21 +155,26 @@ class _Labeller:
         self.doc = doc
         self.settings = settings
         self.blocks = doc.blocks
-        self.facts = [analyse_line(b.text) for b in doc.blocks]
+        self.facts = analyse_lines([b.text for b in doc.blocks])
         self.labels: list[tuple[str, str] | None] = [None] * len(doc.blocks)
         self.title_idx: int | None = None
         self._norms: dict[int, str] = {}
-        self._by_length: dict[int, list[int]] = {}
-        # Source line of each block: the sentence groups of one long line share it.
-        base = doc.base_text
-        self.line_no: list[int] = []
+        self._by_prefix: dict[str, list[int]] = {}
+
+    def first_lines(self, lines: int) -> list[int]:
+        """Blocks of the first ``lines`` source lines (the sentence groups of a long line share one)."""
+        base = self.doc.base_text
+        out: list[int] = []
         line, prev_end = -1, 0
-        for b in doc.blocks:
+        for i, b in enumerate(self.blocks):
             gap = base[prev_end:b.start]
-            if not self.line_no or "\n" in gap or "\r" in gap:
+            if i == 0 or "\n" in gap or "\r" in gap:
                 line += 1
-            self.line_no.append(line)
+                if line >= lines:
+                    break
+            out.append(i)
             prev_end = b.end
+        return out
 
     def set(self, i: int, label: str, reason: str) -> None:
         if self.labels[i] is None:
@@ -216,12 +246,11 @@ class _Labeller:
         return self._norms[i]
 
     def _same_as(self, i: int) -> list[int]:
-        """Other lines whose normalised text equals line ``i``'s (lengths compared first: cheap)."""
-        if not self._by_length:
-            for j, block in enumerate(self.blocks):
-                self._by_length.setdefault(len(block.text), []).append(j)
-        length = len(self.blocks[i].text)
-        near = sorted(j for n in range(length - 8, length + 9) for j in self._by_length.get(n, ()))
+        """Other lines whose normalised text equals line ``i``'s (same first letters first: cheap)."""
+        if not self._by_prefix:
+            for j, facts in enumerate(self.facts):
+                self._by_prefix.setdefault(_norm(facts.lower[:12])[:6], []).append(j)
+        near = self._by_prefix.get(_norm(self.facts[i].lower[:12])[:6], [])
         return [j for j in near if j != i and self._norm(j) == self._norm(i)]
 
     def title(self, body_start: int | None) -> None:
@@ -240,7 +269,7 @@ class _Labeller:
             if idx is None:
                 return  # the page names its headline and the body does not repeat it: guess nothing
         if idx is None:
-            window = [i for i in range(n) if self.line_no[i] < self.settings.title_search_blocks]
+            window = self.first_lines(self.settings.title_search_blocks)
             candidates = [i for i in window if self._title_candidate(i)]
             repeated = [i for i in candidates if self._same_as(i)]
             if repeated:
@@ -392,7 +421,8 @@ def clean_document(doc: Document, settings: Settings, site_chrome: Collection[in
 
 def clear_caches() -> None:
     """Forget the per-line cache (for cold-start measurements; it is bounded anyway)."""
-    analyse_line.cache_clear()
+    with _CACHE_LOCK:
+        _CACHE.clear()
 
 
 def clean_documents(docs: list[Document], settings: Settings,

@@ -6,6 +6,9 @@ menus, headline lists and credits are made of names and rare words. One language
 needs no per-document language detection (which cost more than the rest of the cleaning and
 measured worse on the evaluation pages, see the README).
 
+The features of a whole document are computed in one pass of a compiled kernel over its
+lower-cased UTF-8 bytes (:func:`line_features_batch`): cleaning runs on every line of every page.
+
 >>> f = line_features("The council voted on Thursday to open a second ferry route.")
 >>> (f.words, f.terminal, f.prose)
 (11, True, True)
@@ -16,16 +19,18 @@ False
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Final, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import justext
+import numpy as np
+from numba import njit
 
 _WORD: Final = re.compile(r"\w+", re.UNICODE)
 # CJK, Japanese kana and Hangul: no spaces between words, so words are counted by characters.
 _CJK: Final = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _URL: Final = re.compile(r"https?://|www\.\w|\w\.(com|org|net|co\.uk|gov|edu)\b", re.IGNORECASE)
-_URL_MARKS: Final = re.compile(r"://|www\.|\.(?:com|org|net|co\.|gov|edu)")
 _EMOJI: Final = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF\U0001F000-\U0001F2FF]")
 #: Characters that end a sentence, possibly followed by closing quotes or brackets.
 _TERMINAL: Final = re.compile(r"[.!?…。！？][\"'”’»)\]」』]*$")
@@ -37,6 +42,153 @@ CJK_CHARS_PER_WORD: Final = 2.0
 def common_words() -> frozenset[str]:
     """Words of any of jusText's 100 stop-word lists (built once per process, ~150k words)."""
     return frozenset().union(*(justext.get_stoplist(lang) for lang in justext.get_stoplists()))
+
+
+@lru_cache(maxsize=1)
+def _common_word_table() -> np.ndarray:
+    """Open-addressing hash set of the common words' FNV-1a hashes (0 marks an empty slot), for
+    one-probe look-ups inside the kernel."""
+    hashes = {_fnv1a(w.encode("utf-8")) for w in common_words()} - {0}
+    size = 1 << max(4, (4 * len(hashes)).bit_length())  # load factor under 1/4
+    table = np.zeros(size, dtype=np.uint64)
+    mask = size - 1
+    for h in hashes:
+        slot = h & mask
+        while table[slot]:
+            slot = (slot + 1) & mask
+        table[slot] = h
+    return table
+
+
+def _fnv1a(data: bytes) -> int:
+    h = 0xCBF29CE484222325
+    for byte in data:
+        h = ((h ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+
+@njit(cache=True, nogil=True)
+def _is_separator(cp: int) -> bool:
+    """Code points that are not part of a word (punctuation, symbols, spaces), as for ``\\W``."""
+    if cp < 0x80:
+        return not ((0x61 <= cp <= 0x7A) or (0x30 <= cp <= 0x39) or cp == 0x5F or (0x41 <= cp <= 0x5A))
+    return ((0x80 <= cp <= 0xBF) or cp == 0xD7 or cp == 0xF7 or (0x2000 <= cp <= 0x2BFF)
+            or (0x3000 <= cp <= 0x303F) or (0xFF00 <= cp <= 0xFF0F) or (0xFF1A <= cp <= 0xFF20)
+            or (0xFF3B <= cp <= 0xFF40) or (0xFF5B <= cp <= 0xFF65) or (0x1F000 <= cp <= 0x1FAFF)
+            or (0xFE00 <= cp <= 0xFE0F) or cp == 0x200D)
+
+
+@njit(cache=True, nogil=True)
+def _is_cjk(cp: int) -> bool:
+    return ((0x3040 <= cp <= 0x30FF) or (0x3400 <= cp <= 0x4DBF) or (0x4E00 <= cp <= 0x9FFF)
+            or (0xAC00 <= cp <= 0xD7AF) or (0xF900 <= cp <= 0xFAFF))
+
+
+@njit(cache=True, nogil=True)
+def _is_emoji(cp: int) -> bool:
+    return (0x1F300 <= cp <= 0x1FAFF) or (0x2600 <= cp <= 0x27BF) or (0x1F000 <= cp <= 0x1F2FF)
+
+
+@njit(cache=True, nogil=True)
+def _url_hint(cp: int, a: int, b: int, c: int) -> bool:
+    """``://``, ``www.`` or ``.com``/``.org``/``.net``/``.gov``/``.edu``/``.co.`` at this
+    character: worth the exact URL pattern."""
+    if cp == 0x3A:
+        return a == 0x2F and b == 0x2F
+    if cp == 0x77:
+        return a == 0x77 and b == 0x77 and c == 0x2E
+    if cp != 0x2E:
+        return False
+    return ((a == 0x63 and b == 0x6F and (c == 0x6D or c == 0x2E)) or (a == 0x6F and b == 0x72 and c == 0x67)
+            or (a == 0x6E and b == 0x65 and c == 0x74) or (a == 0x67 and b == 0x6F and c == 0x76)
+            or (a == 0x65 and b == 0x64 and c == 0x75))
+
+
+@njit(cache=True, nogil=True)
+def _contains(table: Any, h: Any) -> bool:
+    mask = np.uint64(table.shape[0] - 1)
+    slot = h & mask
+    while table[slot] != 0:
+        if table[slot] == h:
+            return True
+        slot = (slot + np.uint64(1)) & mask
+    return False
+
+
+@njit(cache=True, nogil=True)
+def _features(buf: Any, common: Any, out: Any) -> None:
+    """Per line of ``buf`` (lower-cased UTF-8, lines separated by newlines), into ``out[line]``:
+    words (non-CJK), common words among them, CJK characters, emoji, sentence end (1), colon end
+    (1), URL hint (1)."""
+    n = buf.shape[0]
+    line = 0
+    i = 0
+    while i <= n and line < out.shape[0]:
+        words = 0
+        common_hits = 0
+        cjk = 0
+        emoji = 0
+        last = 0  # last code point that is not a space or a closing quote/bracket
+        in_word = False
+        h = np.uint64(0xCBF29CE484222325)
+        url = 0
+        while i < n and buf[i] != 10:
+            b0 = buf[i]
+            if b0 < 0x80:
+                cp = int(b0)
+                size = 1
+            elif b0 < 0xE0:
+                cp = ((int(b0) & 0x1F) << 6) | (int(buf[i + 1]) & 0x3F)
+                size = 2
+            elif b0 < 0xF0:
+                cp = ((int(b0) & 0x0F) << 12) | ((int(buf[i + 1]) & 0x3F) << 6) | (int(buf[i + 2]) & 0x3F)
+                size = 3
+            else:
+                cp = (((int(b0) & 0x07) << 18) | ((int(buf[i + 1]) & 0x3F) << 12)
+                      | ((int(buf[i + 2]) & 0x3F) << 6) | (int(buf[i + 3]) & 0x3F))
+                size = 4
+            if i + 3 < n and _url_hint(cp, buf[i + 1], buf[i + 2], buf[i + 3]):
+                url = 1
+            if _is_cjk(cp):
+                cjk += 1
+                if in_word:
+                    words += 1
+                    if _contains(common, h):
+                        common_hits += 1
+                    in_word = False
+            elif _is_separator(cp):
+                if _is_emoji(cp):
+                    emoji += 1
+                if in_word:
+                    words += 1
+                    if _contains(common, h):
+                        common_hits += 1
+                    in_word = False
+            else:
+                if not in_word:
+                    in_word = True
+                    h = np.uint64(0xCBF29CE484222325)
+                for k in range(size):
+                    h = (h ^ np.uint64(buf[i + k])) * np.uint64(0x100000001B3)
+            # Spaces and closing quotes or brackets do not hide the sentence end before them.
+            if not (cp == 0x20 or cp == 0x09 or cp == 0x22 or cp == 0x27 or cp == 0x29 or cp == 0x5D
+                    or cp == 0x2019 or cp == 0x201D or cp == 0xBB or cp == 0x300D or cp == 0x300F):
+                last = cp
+            i += size
+        if in_word:
+            words += 1
+            if _contains(common, h):
+                common_hits += 1
+        out[line, 0] = words
+        out[line, 1] = common_hits
+        out[line, 2] = cjk
+        out[line, 3] = emoji
+        out[line, 4] = 1 if (last == 0x2E or last == 0x21 or last == 0x3F or last == 0x2026
+                             or last == 0x3002 or last == 0xFF01 or last == 0xFF1F) else 0
+        out[line, 5] = 1 if (last == 0x3A or last == 0xFF1A) else 0
+        out[line, 6] = url
+        line += 1
+        i += 1
 
 
 class LineFeatures(NamedTuple):
@@ -65,27 +217,28 @@ class LineFeatures(NamedTuple):
         return 1 <= self.words <= 15 and not self.terminal
 
 
-def line_features(text: str, lower: str | None = None) -> LineFeatures:
-    """Features of one (trimmed) line; ``lower`` is the line lower-cased, if the caller has it.
+def line_features_batch(texts: Sequence[str]) -> list[LineFeatures]:
+    """Features of each (trimmed) line, computed together in one compiled pass."""
+    if not texts:
+        return []
+    buf = np.frombuffer("\n".join(texts).lower().encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    out = np.zeros((len(texts), 7), dtype=np.int64)
+    _features(buf, _common_word_table(), out)
+    words, common_hits, cjk_chars, emoji, terminal, colon_end, url = (col.tolist() for col in out.T)
+    features = []
+    for i, text in enumerate(texts):
+        n = words[i]
+        cjk = cjk_chars[i] > 0.3 * len(text)
+        features.append(LineFeatures(
+            int(cjk_chars[i] / CJK_CHARS_PER_WORD) + n if cjk else n,
+            # The common-word share only matters for lines long enough to be prose.
+            common_hits[i] / n if n >= 8 else 0.0,
+            terminal[i] == 1, colon_end[i] == 1, text.isupper(),
+            url[i] == 1 and _URL.search(text) is not None,
+            emoji[i], cjk))
+    return features
 
-    Cheap: a few C-level passes, since it runs on every line of every page.
-    """
-    words = _WORD.findall(text.lower() if lower is None else lower)
-    ascii_only = text.isascii()
-    cjk_chars = 0 if ascii_only else len(_CJK.findall(text))
-    cjk = cjk_chars > 0.3 * len(text)
-    n_words = int(cjk_chars / CJK_CHARS_PER_WORD) + len(_WORD.findall(_CJK.sub(" ", text))) if cjk \
-        else len(words)
-    # The common-word share only matters for lines long enough to be prose.
-    stops = common_words()
-    stop_ratio = sum(map(stops.__contains__, words)) / len(words) if len(words) >= 8 else 0.0
-    return LineFeatures(
-        n_words,
-        stop_ratio,
-        _TERMINAL.search(text, max(0, len(text) - 6)) is not None,
-        text.endswith((":", "：")),
-        text.isupper(),
-        _URL_MARKS.search(text) is not None and _URL.search(text) is not None,
-        0 if ascii_only else len(_EMOJI.findall(text)),
-        cjk,
-    )
+
+def line_features(text: str) -> LineFeatures:
+    """Features of one (trimmed) line; :func:`line_features_batch` for many."""
+    return line_features_batch([text])[0]
