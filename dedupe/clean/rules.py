@@ -164,10 +164,7 @@ CHROME_LINES: Final = _rules(
                   rf"leia também|you (?:may|might) also like|trending(?: now)?|most (?:read|popular))"
                   rf"(?:\s*:.{{0,200}})?{_END}"),
     ("copyright", _COPYRIGHT),
-    ("photo_credit", r"^(?:(?:photo|image|picture|credit|photograph|фото|bild)s?(?: by| credit)?\s*:?\s*)?"
-                     r"[\w.' -]{0,60}/\s*(?:getty images|afp|ap|reuters|epa|shutterstock|unsplash|istock|"
-                     r"bloomberg|alamy|pa|anadolu|sipa|zuma|xinhua|tass|ria novosti|nurphoto)"
-                     r"(?:\s+via\s+getty images)?\s*$|^(?:photo|image|credit|фото)s?\s*:\s*.{1,80}$|"
+    ("photo_credit", r"^(?:photo|image|credit|фото)s?\s*:\s*.{1,80}$|"
                      r"^\(?(?:getty(?: images)?|shutterstock|unsplash|istock|ap photo|afp|reuters)\)?$"),
     ("skip_link", r"^(?:skip to (?:main )?(?:content|navigation|search)|jump to|back to top|scroll to top|"
                   r"menu|search|close|open menu|toggle navigation|sign in|log in|log out|register)\s*$"),
@@ -195,6 +192,11 @@ CHROME_LONG_LINES: Final = _rules(
 PHRASE_LINE_WORDS: Final = 60
 CHROME_PHRASES: Final = PhraseRules([
     # (name, needles: the pattern is searched only in a line holding one of them, pattern)
+    # "SAM LEE/AFP via Getty Images", "Photo by Jane Roe/Reuters": a credit line, photographer/agency.
+    ("photo_credit", ("/",), r"^(?:(?:photo|image|picture|credit|photograph|фото|bild)s?(?: by| credit)?"
+                             r"\s*:?\s*)?[\w.' -]{0,60}/\s*(?:getty images|afp|ap|reuters|epa|shutterstock|"
+                             r"unsplash|istock|bloomberg|alamy|pa|anadolu|sipa|zuma|xinhua|tass|ria novosti|"
+                             r"nurphoto)(?:\s+via\s+getty images)?\s*$"),
     ("cookies", ("cookie",), r"\b(?:we use cookies|this (?:web)?site uses cookies|"
                              r"cookie (?:policy|settings|preferences)|accept (?:all )?cookies)\b"),
     ("copyright", ("rights reserved",), r"\ball rights reserved\b"),
