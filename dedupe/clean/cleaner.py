@@ -52,7 +52,6 @@ from dedupe.clean.rules import (
     PHRASE_LINE_WORDS,
     SHORT_LINE_WORDS,
     SITE_NAME_WORDS,
-    holds_any,
 )
 from dedupe.clean.site import line_key
 from dedupe.document import Document
@@ -70,9 +69,9 @@ LONG_LINE_PENALTY: Final = 0.5  #: per word, for a long line that is not running
 CHROME_PENALTY: Final = 2.0  #: at least, for a line a rule already called chrome
 UNPUNCTUATED_SENTENCE_WEIGHT: Final = 0.05  #: per word: a standfirst bridges, it does not anchor
 _DIGIT: Final = re.compile(r"\d")
-#: Words every author bio has (see rules.AUTHOR_BIO): the expensive pattern only runs after these.
-_BIO_HINTS: Final = ("i am ", "i'm ", "i’m ", " is a", " is the ", " was a", " was the ", " has been a",
-                     " has been the ")
+#: How a first-person bio starts; a third-person one has " is ", " was " or " has been " (see
+#: rules.AUTHOR_BIO): the expensive pattern only runs on lines that have one of these.
+_BIO_STARTS: Final = ("i am ", "i'm ", "i’m ")
 _NORMALISE: Final = re.compile(r"[\W_]+", re.UNICODE)
 
 
@@ -112,7 +111,9 @@ def _facts(text: str, lower: str, f: LineFeatures) -> LineFacts:
     return LineFacts(
         features=f, lower=lower, chrome=chrome, dateline=dateline,
         byline=byline.group("name").strip() if byline else None,
-        bio=(chrome is None and words <= 150 and holds_any(lower, _BIO_HINTS)
+        bio=(chrome is None and words <= 150
+             and (" is " in lower or " was " in lower or " has been " in lower
+                  or lower.startswith(_BIO_STARTS))
              and AUTHOR_BIO.match(text) is not None),
         section=CHROME_SECTION_HEADINGS.match(lower) if f.heading_like else None,
         padding=padding,

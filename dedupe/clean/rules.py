@@ -191,7 +191,8 @@ CHROME_LONG_LINES: Final = _rules(
 #: ``PHRASE_LINE_WORDS`` words: a cookie banner, a rights notice, a caption ending in its credit.
 PHRASE_LINE_WORDS: Final = 60
 CHROME_PHRASES: Final = PhraseRules([
-    # (name, needles: the pattern is searched only in a line holding one of them, pattern)
+    # (name, needles: the pattern is searched only in a line holding one of them, pattern). Every
+    # match of the pattern holds a needle: the needles only save the search, never change a result.
     # "SAM LEE/AFP via Getty Images", "Photo by Jane Roe/Reuters": a credit line, photographer/agency.
     ("photo_credit", ("/",), r"^(?:(?:photo|image|picture|credit|photograph|фото|bild)s?(?: by| credit)?"
                              r"\s*:?\s*)?[\w.' -]{0,60}/\s*(?:getty images|afp|ap|reuters|epa|shutterstock|"
@@ -204,9 +205,10 @@ CHROME_PHRASES: Final = PhraseRules([
     ("caption_dated", ("day, ",),
      rf",\s*(?:{_WEEKDAYS}),\s+{_MONTHS}\.?\s+\d{{1,2}},\s+\d{{4}},\s+(?:in|at|near)\s"),
     # Guardian/BBC-style caption ending in its credit: "Mercedes Gleitze in 1928. Photograph: PA".
-    ("caption_labelled", (":",), r"[.!?]\s+(?:photograph|photo|image|illustration|picture|composite)"
+    ("caption_labelled", ("photo", "image", "illustration", "picture", "composite"),
+     r"[.!?]\s+(?:photograph|photo|image|illustration|picture|composite)"
                                  r"\s*:\s*[\w .,'’/&-]{2,80}$"),
-    ("caption_credit", (")",), r"\(\s*(?:photo|image|credit|pictured|file photo|фото)?\s*:?\s*"
+    ("caption_credit", ("/", "via"), r"\(\s*(?:photo|image|credit|pictured|file photo|фото)?\s*:?\s*"
                                r"[\w .,'’-]{0,60}(?:/|\bvia\b)\s*[\w .'’-]{2,40}\)\s*$"),
 ])
 
