@@ -149,15 +149,12 @@ def _features(buf: Any, common: Any, out: Any) -> None:
                 size = 4
             if i + 3 < n and _url_hint(cp, buf[i + 1], buf[i + 2], buf[i + 3]):
                 url = 1
-            if _is_cjk(cp):
-                cjk += 1
-                if in_word:
-                    words += 1
-                    if _contains(common, h):
-                        common_hits += 1
-                    in_word = False
-            elif _is_separator(cp):
-                if _is_emoji(cp):
+            cjk_char = _is_cjk(cp)
+            if cjk_char or _is_separator(cp):
+                # A CJK character is counted on its own; any other non-word character ends a word.
+                if cjk_char:
+                    cjk += 1
+                elif _is_emoji(cp):
                     emoji += 1
                 if in_word:
                     words += 1
