@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import gc
 import importlib
 import json
 import os
@@ -175,6 +176,13 @@ def trafilatura_alone(html_dir: Path, pages: list[str]) -> dict[str, str]:
     return out
 
 
+def _settle() -> None:
+    """Collect, then freeze what exists: the garbage collector then scans only what the timed code
+    allocates, not the benchmark's own heap (every earlier run's copies), which varies run to run."""
+    gc.collect()
+    gc.freeze()
+
+
 def clean_timing(roots: list[Path], settings: Settings) -> dict[str, Any]:
     """Segmentation and cleaning time per article, on one core; cleaning is ``dedupe.clean``'s."""
     clean: Callable[[list[Document], Settings], list[Document]] | None
@@ -185,41 +193,45 @@ def clean_timing(roots: list[Path], settings: Settings) -> dict[str, Any]:
     affinity = os.sched_getaffinity(0) if hasattr(os, "sched_setaffinity") else None
     if affinity:
         os.sched_setaffinity(0, {min(affinity)})
+    repeats = 15  # a noisy shared machine: report the best and the median of many runs
+    seg_runs: list[float] = []
+    runs: list[float] = []
+    error = None
     try:
-        n, seg, cln, error = 0, 0.0, 0.0, None
-        for root in roots:
-            read = [d for f in discover([root]) if isinstance(f, InputFile)
-                    for d in read_input(f, settings) if isinstance(d, Document)]
-            seg_runs = []
-            for _ in range(7):  # best of seven, like the cleaning below
-                fresh_read = copy.deepcopy(read)
+        read = [d for root in roots for f in discover([root]) if isinstance(f, InputFile)
+                for d in read_input(f, settings) if isinstance(d, Document)]
+        docs: list[Document] = []
+        for _ in range(repeats):
+            fresh_read = copy.deepcopy(read)
+            _settle()
+            started = time.perf_counter()
+            docs = [segment_document(d, settings) for d in fresh_read]
+            seg_runs.append(time.perf_counter() - started)
+        if clean is not None:
+            module = importlib.import_module("dedupe.clean")
+            clean(copy.deepcopy(docs[:1]), settings)  # per-process set-up (word lists, kernels) first
+            for _ in range(repeats):  # each on a fresh copy, with cold line caches
+                fresh = copy.deepcopy(docs)
+                if hasattr(module, "clear_caches"):
+                    module.clear_caches()
+                _settle()
                 started = time.perf_counter()
-                docs = [segment_document(d, settings) for d in fresh_read]
-                seg_runs.append(time.perf_counter() - started)
-            seg += min(seg_runs)
-            n += len(docs)
-            if clean is not None and error is None:
-                runs = []
-                module = importlib.import_module("dedupe.clean")
-                clean(copy.deepcopy(docs[:1]), settings)  # per-process set-up (word lists) first
-                for _ in range(7):  # best of seven (a noisy machine), each on a fresh copy, cold caches
-                    fresh = copy.deepcopy(docs)
-                    if hasattr(module, "clear_caches"):
-                        module.clear_caches()
-                    started = time.perf_counter()
-                    try:
-                        clean(fresh, settings)
-                    except Exception as exc:
-                        error = f"{type(exc).__name__}: {exc}"
-                        break
-                    runs.append(time.perf_counter() - started)
-                cln += min(runs, default=0.0)
+                try:
+                    clean(fresh, settings)
+                except Exception as exc:
+                    error = f"{type(exc).__name__}: {exc}"
+                    break
+                runs.append(time.perf_counter() - started)
     finally:
+        gc.unfreeze()
         if affinity:
             os.sched_setaffinity(0, affinity)
+    n = max(len(read), 1)
     status = "cleaning stage not available" if clean is None else error
-    return {"articles": n, "segment_ms": 1000 * seg / max(n, 1),
-            "clean_ms": None if status else 1000 * cln / max(n, 1), "status": status}
+    return {"articles": len(read), "segment_ms": 1000 * min(seg_runs) / n,
+            "clean_ms": None if status or not runs else 1000 * min(runs) / n,
+            "clean_median_ms": None if status or not runs else 1000 * statistics.median(runs) / n,
+            "status": status}
 
 
 # --- report ---------------------------------------------------------------------------------------
@@ -310,15 +322,17 @@ def main() -> None:
                 figures[name] = run_set(name, Path(tmp), args.worst)
     roots = [SHARED / "eval" / n / "text" for n in SETS if n in chosen] or [SHARED / "seeds"]
     timing = clean_timing(roots, Settings())
-    ok = timing["clean_ms"] is not None and timing["clean_ms"] <= CLEAN_MS_TARGET
-    print(f"\nspeed, one core, {timing['articles']} text articles: segmentation {timing['segment_ms']:.3f} ms"
-          " per article (baseline)")
+    # Judged on the median of the runs, the best is shown beside it (this machine is noisy).
+    ok = timing["clean_median_ms"] is not None and timing["clean_median_ms"] <= CLEAN_MS_TARGET
+    print(f"\nspeed, one core, {timing['articles']} text articles, 15 runs each, line caches cold: "
+          f"segmentation {timing['segment_ms']:.3f} ms per article (baseline, best run)")
     if timing["status"]:
         print(f"  cleaning ms per article: {timing['status']}   target ≤ {CLEAN_MS_TARGET} ms  FAIL")
     else:
         ratio = timing["clean_ms"] / timing["segment_ms"]
-        print(f"  cleaning ms per article: {timing['clean_ms']:.3f} ({ratio:.2f} x segmentation)"
-              f"   target ≤ {CLEAN_MS_TARGET} ms  {_mark(ok)}")
+        print(f"  cleaning ms per article: median {timing['clean_median_ms']:.3f}, "
+              f"best {timing['clean_ms']:.3f} ({ratio:.2f} x segmentation)   "
+              f"target ≤ {CLEAN_MS_TARGET} ms  {_mark(ok)}")
     figures["speed"] = timing | {"pass": ok}
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1, ensure_ascii=False), encoding="utf-8")

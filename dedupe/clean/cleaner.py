@@ -34,7 +34,10 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Collection, Sequence
-from typing import Final, NamedTuple
+from typing import Any, Final, NamedTuple
+
+import numpy as np
+from numba import njit
 
 from dedupe.clean.features import LineFeatures, line_features_batch
 from dedupe.clean.rules import (
@@ -72,6 +75,7 @@ _DIGIT: Final = re.compile(r"\d")
 #: How a first-person bio starts; a third-person one has " is ", " was " or " has been " (see
 #: rules.AUTHOR_BIO): the expensive pattern only runs on lines that have one of these.
 _BIO_STARTS: Final = ("i am ", "i'm ", "i’m ")
+_PUNCTUATION: Final = "\"'“”‘’«»()[]{}.,:;!?-–—…*#|/"
 _NORMALISE: Final = re.compile(r"[\W_]+", re.UNICODE)
 
 
@@ -95,7 +99,7 @@ def _facts(text: str, lower: str, f: LineFeatures) -> LineFacts:
         chrome = CHROME_LINES.match(lower)
     else:
         chrome = CHROME_LONG_LINES.match(lower) if words <= 150 else None
-    if chrome is None and words <= PHRASE_LINE_WORDS:
+    if chrome is None and 2 <= words <= PHRASE_LINE_WORDS:  # no phrase rule matches one word
         chrome = CHROME_PHRASES.match(lower)
     short = words <= 12
     dateline = (short and chrome is None and _DIGIT.search(text) is not None
@@ -103,20 +107,19 @@ def _facts(text: str, lower: str, f: LineFeatures) -> LineFacts:
     byline = (BYLINE.match(text) if short and chrome is None and not f.terminal
               and lower.startswith(BYLINE_STARTS) else None)
     padding: tuple[str, bool] | None = None
-    if words <= 15 or lower.startswith(LONG_PADDING_PREFIXES):
+    # Headings have no sentence end; the one-line families ("Transition: ...") say who they are.
+    if f.heading_like or lower.startswith(LONG_PADDING_PREFIXES):
         if name := PADDING_HEADINGS.match(lower):
             padding = (name, True)
         elif name := PADDING_HEADINGS_WEAK.match(lower):
             padding = (name, False)
     return LineFacts(
-        features=f, lower=lower, chrome=chrome, dateline=dateline,
-        byline=byline.group("name").strip() if byline else None,
-        bio=(chrome is None and words <= 150
-             and (" is " in lower or " was " in lower or " has been " in lower
-                  or lower.startswith(_BIO_STARTS))
-             and AUTHOR_BIO.match(text) is not None),
-        section=CHROME_SECTION_HEADINGS.match(lower) if f.heading_like else None,
-        padding=padding,
+        f, lower, chrome, dateline, byline.group("name").strip() if byline else None,
+        (chrome is None and words <= 150
+         and (" is " in lower or " was " in lower or " has been " in lower or lower.startswith(_BIO_STARTS))
+         and AUTHOR_BIO.match(text) is not None),
+        CHROME_SECTION_HEADINGS.match(lower) if f.heading_like else None,
+        padding,
     )
 
 
@@ -143,6 +146,12 @@ def analyse_lines(texts: Sequence[str]) -> list[LineFacts]:
                 _CACHE.clear()
             _CACHE.update(fresh)
     return [known[t] for t in texts]
+
+
+def _first_word(lower: str) -> str:
+    """The first word without its punctuation: lines that normalise alike share it."""
+    head = lower[:40].split(None, 1)
+    return head[0].strip(_PUNCTUATION) if head else ""
 
 
 def _norm(text: str) -> str:
@@ -250,8 +259,8 @@ class _Labeller:
         """Other lines whose normalised text equals line ``i``'s (same first letters first: cheap)."""
         if not self._by_prefix:
             for j, facts in enumerate(self.facts):
-                self._by_prefix.setdefault(_norm(facts.lower[:12])[:6], []).append(j)
-        near = self._by_prefix.get(_norm(self.facts[i].lower[:12])[:6], [])
+                self._by_prefix.setdefault(_first_word(facts.lower), []).append(j)
+        near = self._by_prefix.get(_first_word(self.facts[i].lower), [])
         return [j for j in near if j != i and self._norm(j) == self._norm(i)]
 
     def title(self, body_start: int | None) -> None:
@@ -373,30 +382,33 @@ class _Labeller:
             block.label, block.reason = label if label is not None else ("content", "body")
 
 
-def _max_segment(scores: list[float], lo: int, hi: int) -> tuple[int, int, float] | None:
-    best: tuple[int, int, float] | None = None
+@njit(cache=True, nogil=True)
+def _max_segment(scores: Any, lo: int, hi: int) -> tuple[int, int, float]:
+    """Kadane's maximum-sum run of ``scores[lo:hi]``: ``(start, end, total)``; start -1 if none."""
+    best_start, best_end, best = -1, -1, 0.0
     total, start = 0.0, lo
     for i in range(lo, hi):
         if total <= 0:
             total, start = 0.0, i
         total += scores[i]
-        if total > 0 and (best is None or total > best[2]):
-            best = (start, i + 1, total)
-    return best
+        if total > 0 and (best_start < 0 or total > best):
+            best_start, best_end, best = start, i + 1, total
+    return best_start, best_end, best
 
 
 def _segments(scores: list[float], min_words: float, secondary_ratio: float) -> list[tuple[int, int, float]]:
     """The maximum-sum segment, plus further segments (left and right of it) worth at least
     ``secondary_ratio`` of it and ``min_words``: an article split by an inline block of links."""
-    main = _max_segment(scores, 0, len(scores))
-    if main is None:
+    values = np.asarray(scores, dtype=np.float64)
+    main = _max_segment(values, 0, len(values))
+    if main[0] < 0:
         return []
     found = [main]
-    pending = [(0, main[0]), (main[1], len(scores))]
+    pending = [(0, main[0]), (main[1], len(values))]
     while pending:
         lo, hi = pending.pop()
-        seg = _max_segment(scores, lo, hi)
-        if seg and seg[2] >= max(min_words, secondary_ratio * main[2]):
+        seg = _max_segment(values, lo, hi)
+        if seg[0] >= 0 and seg[2] >= max(min_words, secondary_ratio * main[2]):
             found.append(seg)
             pending += [(lo, seg[0]), (seg[1], hi)]
     return sorted(found)

@@ -197,21 +197,19 @@ class LineFeatures(NamedTuple):
     has_url: bool
     emoji: int
     cjk: bool
+    prose: bool  #: reads like running text (see :func:`is_prose`)
+    heading_like: bool  #: short, without a sentence end: a heading, a menu item, a label
 
-    @property
-    def prose(self) -> bool:
-        """Reads like a sentence of running text (the body of an article is made of these)."""
-        if self.cjk:
-            return self.words >= 10 and self.terminal
-        if self.words >= 25 and self.stop_ratio >= 0.15:
-            return True
-        ends = self.terminal or (self.colon_end and self.words >= 10)
-        return self.words >= 8 and ends and self.stop_ratio >= 0.2 and not self.shouting
 
-    @property
-    def heading_like(self) -> bool:
-        """Short, without a sentence end: a heading, a menu item or a label ("Summary:")."""
-        return 1 <= self.words <= 15 and not self.terminal
+def is_prose(words: int, stop_ratio: float, terminal: bool, colon_end: bool, shouting: bool,
+             cjk: bool) -> bool:
+    """Reads like a sentence of running text (the body of an article is made of these)."""
+    if cjk:
+        return words >= 10 and terminal
+    if words >= 25 and stop_ratio >= 0.15:
+        return True
+    ends = terminal or (colon_end and words >= 10)
+    return words >= 8 and ends and stop_ratio >= 0.2 and not shouting
 
 
 def line_features_batch(texts: Sequence[str]) -> list[LineFeatures]:
@@ -226,13 +224,14 @@ def line_features_batch(texts: Sequence[str]) -> list[LineFeatures]:
     for i, text in enumerate(texts):
         n = words[i]
         cjk = cjk_chars[i] > 0.3 * len(text)
+        n_words = int(cjk_chars[i] / CJK_CHARS_PER_WORD) + n if cjk else n
+        # The common-word share only matters for lines long enough to be prose.
+        stop_ratio = common_hits[i] / n if n >= 8 else 0.0
+        ends, colon, shouting = terminal[i] == 1, colon_end[i] == 1, text.isupper()
         features.append(LineFeatures(
-            int(cjk_chars[i] / CJK_CHARS_PER_WORD) + n if cjk else n,
-            # The common-word share only matters for lines long enough to be prose.
-            common_hits[i] / n if n >= 8 else 0.0,
-            terminal[i] == 1, colon_end[i] == 1, text.isupper(),
-            url[i] == 1 and _URL.search(text) is not None,
-            emoji[i], cjk))
+            n_words, stop_ratio, ends, colon, shouting, url[i] == 1 and _URL.search(text) is not None,
+            emoji[i], cjk, is_prose(n_words, stop_ratio, ends, colon, shouting, cjk),
+            1 <= n_words <= 15 and not ends))
     return features
 
 

@@ -250,8 +250,9 @@ PADDING_HEADINGS: Final = _rules(
     ("people_also_ask", r"^people also ask\b.{0,40}$"),
 )
 
-#: Padding families whose line may be long ("Editor's Note: this article explores..."): a line of
-#: over 15 words is checked against the padding headings only when it starts with one of these.
+#: Padding families that are a whole line, possibly long and ending like a sentence ("Editor's
+#: Note: this article explores..."): a line that is not heading-like is checked against the padding
+#: headings only when it starts with one of these.
 LONG_PADDING_PREFIXES: Final = ("editor", "transition", "people also ask")
 
 #: Headings that SEO templates use but newsrooms sometimes do too ("Key Takeaways", "FAQ"): they
