@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from dedupe.corpus import CorpusBusy
 from dedupe.document import LABELS
 from dedupe.pipeline import new_run_id, staging_dir
 from dedupe.settings import Settings
@@ -26,6 +27,8 @@ from dedupe.settings import Settings
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn a folder of scraped news pages into a clean, deduplicated Parquet corpus.")
 _MB = 1024 * 1024
+#: Exit status when another run holds the corpus (EX_TEMPFAIL: try again later).
+EXIT_BUSY = 75
 
 
 def _poll_progress(stage: Path, progress: Progress, task_id: Any, stop: threading.Event) -> None:
@@ -52,7 +55,9 @@ def _summary_table(summary: dict[str, Any]) -> Table:
     table = Table(title=f"dedupe run {summary['run_id']}", show_header=True, header_style="bold")
     table.add_column("what")
     table.add_column("count", justify="right")
-    table.add_row("input files", f"{summary['files']:,}")
+    table.add_row("input files read", f"{summary['files']:,}")
+    if summary.get("unchanged"):
+        table.add_row("input files unchanged since an earlier run", f"{summary['unchanged']:,}")
     table.add_row("documents", f"{summary['documents']:,}")
     if summary["same_as_earlier"]:
         table.add_row("inputs repeating an earlier document", f"{summary['same_as_earlier']:,}")
@@ -161,6 +166,9 @@ def run(
         started = time.perf_counter()
         try:
             summary = dedupe_flow(inputs=list(inputs), out=str(out), settings=settings, run_id=run_id)
+        except CorpusBusy as exc:
+            console.print(f"[red]{exc}[/]")
+            raise typer.Exit(EXIT_BUSY) from None
         finally:
             stop.set()
             poller.join()
@@ -172,7 +180,10 @@ def run(
         if summary["n_errors"]:
             Console().print(f"[red]{summary['n_errors']} input(s) could not be used[/]: see "
                             f"{out}/errors/run={summary['run_id']}/")
-        Console().print(f"corpus written to {out}/ (run={summary['run_id']})")
+        if summary["files"] == 0 and summary["n_errors"] == 0:
+            Console().print(f"nothing new: {out}/ is unchanged")
+        else:
+            Console().print(f"corpus written to {out}/ (run={summary['run_id']})")
 
 
 @app.command()

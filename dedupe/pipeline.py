@@ -45,6 +45,15 @@ import pyarrow.parquet as pq
 
 from dedupe.clean.cleaner import clean_document
 from dedupe.clean.site import chrome_keys, chrome_lines
+from dedupe.corpus import (
+    CorpusLock,
+    Manifest,
+    begin_publish,
+    committed_files,
+    end_publish,
+    recover,
+    remove_abandoned_staging,
+)
 from dedupe.dedup.deduplicator import Decision, Deduplicator, DocumentStats
 from dedupe.dedup.order import document_order
 from dedupe.document import LABELS, Block, Document, InputError, InputFile
@@ -61,9 +70,10 @@ STAGING = "_staging"
 
 
 def new_run_id(now: datetime | None = None) -> str:
-    """A sortable, unique run id such as ``20261121T192033Z-3f9a1c``."""
+    """A sortable, unique run id such as ``20261121T192033.123456Z-3f9a1c``."""
     now = now or datetime.now(UTC)
-    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+    # Microseconds: two runs started within one second still sort in start order.
+    return f"{now:%Y%m%dT%H%M%S.%fZ}-{secrets.token_hex(3)}"
 
 
 @dataclass
@@ -77,6 +87,34 @@ class RunPlan:
     n_files: int
     n_discovery_errors: int
     settings: Settings = field(default_factory=Settings)
+    n_unchanged: int = 0  #: input files skipped: already in the corpus, same size and time
+
+
+@contextlib.contextmanager
+def open_corpus(out_dir: str | Path, settings: Settings) -> Iterator[None]:
+    """Hold the corpus for a run: the lock, then recovery of a run that died while publishing and
+    removal of abandoned staging folders."""
+    with CorpusLock(out_dir, timeout=settings.lock_timeout):
+        recover(out_dir)
+        remove_abandoned_staging(out_dir)
+        yield
+
+
+def committed_inputs(out_dir: str | Path) -> set[tuple[str, int, int]]:
+    """``(path, size, mtime_ns)`` of every input file of the committed runs."""
+    files = committed_files(out_dir, "inputs")
+    if not files:
+        return set()
+    table = pq.ParquetDataset(files).read(columns=["path", "size", "mtime_ns"])
+    return set(zip(table["path"].to_pylist(), table["size"].to_pylist(), table["mtime_ns"].to_pylist(),
+                   strict=True))
+
+
+def committed_doc_ids(out_dir: str | Path) -> set[str]:
+    files = committed_files(out_dir, "documents")
+    if not files:
+        return set()
+    return set(pq.ParquetDataset(files).read(columns=["doc_id"])["doc_id"].to_pylist())
 
 
 @dataclass
@@ -100,6 +138,7 @@ class RunSummary:
     run_id: str
     out_dir: str
     files: int = 0
+    unchanged: int = 0  #: input files skipped: already in the corpus
     documents: int = 0
     same_as_earlier: int = 0
     blocks: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LABELS, 0))
@@ -133,8 +172,9 @@ def plan_run(inputs: Sequence[str | Path], out_dir: str | Path, settings: Settin
     (stage / "batches").mkdir(parents=True, exist_ok=False)
     batches: list[str] = []
     current: list[InputFile] = []
-    n_files = 0
+    n_files = n_unchanged = 0
     discovery_errors: list[InputError] = []
+    done_before = committed_inputs(out_dir)
 
     def flush() -> None:
         manifest = stage / "batches" / f"batch-{len(batches):06d}.jsonl"
@@ -145,6 +185,9 @@ def plan_run(inputs: Sequence[str | Path], out_dir: str | Path, settings: Settin
     for item in discover([str(i) for i in inputs]):
         if isinstance(item, InputError):
             discovery_errors.append(item)
+            continue
+        if (item.rel_path, item.size, item.mtime_ns) in done_before:
+            n_unchanged += 1  # read by an earlier run and not touched since
             continue
         current.append(item)
         n_files += 1
@@ -157,7 +200,8 @@ def plan_run(inputs: Sequence[str | Path], out_dir: str | Path, settings: Settin
         for err in discovery_errors:
             part.write_error(err, size=0, mtime_ns=0)
     plan = RunPlan(run_id=run_id, out_dir=str(out_dir), staging_dir=str(stage), batches=batches,
-                   n_files=n_files, n_discovery_errors=len(discovery_errors), settings=settings)
+                   n_files=n_files, n_discovery_errors=len(discovery_errors), settings=settings,
+                   n_unchanged=n_unchanged)
     (stage / "plan.json").write_text(json.dumps(asdict(plan), indent=1), encoding="utf-8")
     return plan
 
@@ -240,13 +284,13 @@ def _rewrite(path: Path, table: str, plan: RunPlan, transform: Callable[[pa.Tabl
 
 
 def resolve_run(plan: RunPlan) -> int:
-    """Keep one document per ``doc_id`` across batches (the first in input order).
+    """Keep one document per ``doc_id`` across batches and runs (the first in input order).
 
     Within a batch this is done while reading; here only batches that repeat an earlier batch's
     document are rewritten. Returns how many inputs turned out to repeat an earlier one.
     """
     stage = Path(plan.staging_dir)
-    seen: set[str] = set()
+    seen = committed_doc_ids(plan.out_dir)  # a document already in the corpus is not added again
     repeats = 0
     for part in _staged_parts(stage, "documents"):
         ids = pq.read_table(part, columns=["doc_id"]).column("doc_id").to_pylist()
@@ -434,7 +478,8 @@ def staged_parts(plan: RunPlan) -> list[str]:
 def summarize(plan: RunPlan, read: Iterable[BatchResult], labelled: Iterable[BatchResult],
               repeats: int, seconds: float) -> RunSummary:
     """Counts of the run: files and errors from reading, block labels from labelling."""
-    summary = RunSummary(run_id=plan.run_id, out_dir=plan.out_dir, files=plan.n_files, seconds=seconds)
+    summary = RunSummary(run_id=plan.run_id, out_dir=plan.out_dir, files=plan.n_files,
+                         unchanged=plan.n_unchanged, seconds=seconds)
     errors: Counter[str] = Counter()
     for r in read:
         summary.documents += r.documents
@@ -453,15 +498,27 @@ def summarize(plan: RunPlan, read: Iterable[BatchResult], labelled: Iterable[Bat
     return summary
 
 
-def publish_run(plan: RunPlan) -> Path:
-    """Move every staged table into ``OUT/<table>/run=<id>/`` and remove the staging folder.
+def has_news(plan: RunPlan) -> bool:
+    """Whether the run found anything to add (a new or changed input, or an input error)."""
+    return plan.n_files > 0 or plan.n_discovery_errors > 0
 
-    Each table's partition appears with one ``rename``; tables are published in the order of
-    :data:`dedupe.schema.TABLES`, ``documents`` last, so a reader that finds a document also finds
-    its blocks.
+
+def publish_run(plan: RunPlan, summary: RunSummary | None = None) -> Path:
+    """Move every staged table into ``OUT/<table>/run=<id>/`` and commit the run.
+
+    The intent is recorded first (``_corpus/pending.json``); each table's partition then appears
+    with one ``rename`` (``documents`` last); the new manifest, renamed into place, is the commit.
+    A crash before it leaves partitions the manifest does not list, removed by the next run.
+    A run with nothing new publishes nothing.
     """
     stage = Path(plan.staging_dir)
     out = Path(plan.out_dir)
+    if not has_news(plan):
+        shutil.rmtree(stage, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            stage.parent.rmdir()
+        return out
+    begin_publish(out, plan.run_id, list(TABLES))
     for table, schema in TABLES.items():
         staged = stage / table
         if not any(staged.glob("*.parquet")):
@@ -473,6 +530,12 @@ def publish_run(plan: RunPlan) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         staged.rename(target)
         fsync_dir(target.parent)
+    record: dict[str, Any] = {"run_id": plan.run_id, "committed": datetime.now(UTC).isoformat()}
+    if summary is not None:
+        record |= {"files": summary.files, "documents": summary.documents, "blocks": summary.blocks,
+                   "errors": summary.n_errors}
+    Manifest.load(out).commit(out, record)
+    end_publish(out)
     shutil.rmtree(stage)
     with contextlib.suppress(OSError):
         stage.parent.rmdir()  # only when no other run is staging
@@ -483,14 +546,16 @@ def run_pipeline(inputs: Sequence[str | Path], out_dir: str | Path, settings: Se
                  run_id: str | None = None) -> RunSummary:
     """All stages in this process, without Prefect (for notebooks, tests and debugging)."""
     started = time.perf_counter()
-    plan = plan_run(inputs, out_dir, settings, run_id)
-    read = [process_batch(m, plan.run_id, plan.settings) for m in plan.batches]
-    repeats = resolve_run(plan)
-    learn_site_chrome(plan)
-    for part in staged_parts(plan):
-        finalize_batch(plan, part)
-    dedup_run(plan)
-    labelled = [apply_dedup(plan, part) for part in staged_parts(plan)]
-    summary = summarize(plan, read, labelled, repeats, time.perf_counter() - started)
-    publish_run(plan)
+    settings = settings or Settings()
+    with open_corpus(out_dir, settings):
+        plan = plan_run(inputs, out_dir, settings, run_id)
+        read = [process_batch(m, plan.run_id, plan.settings) for m in plan.batches]
+        repeats = resolve_run(plan)
+        learn_site_chrome(plan)
+        for part in staged_parts(plan):
+            finalize_batch(plan, part)
+        dedup_run(plan)
+        labelled = [apply_dedup(plan, part) for part in staged_parts(plan)]
+        summary = summarize(plan, read, labelled, repeats, time.perf_counter() - started)
+        publish_run(plan, summary)
     return summary

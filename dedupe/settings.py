@@ -76,6 +76,10 @@ class Settings:
     #: A document whose content duplicates other documents at this share is ``near_duplicate_of``.
     near_duplicate_ratio: float = 0.8
 
+    # --- corpus ----------------------------------------------------------------------------------
+    #: Seconds a run waits for another run on the same corpus to finish before giving up.
+    lock_timeout: float = 60.0
+
     # --- orchestration -------------------------------------------------------------------------
     #: Input files per batch (one Prefect task run each). Records of a JSON Lines file are streamed,
     #: so a big file does not make a big batch in memory.

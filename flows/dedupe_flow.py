@@ -19,7 +19,7 @@ from prefect import flow, task, unmapped
 from prefect.cache_policies import NO_CACHE
 
 from dedupe import pipeline
-from dedupe.pipeline import BatchResult, RunPlan
+from dedupe.pipeline import BatchResult, RunPlan, RunSummary
 from dedupe.settings import Settings
 
 
@@ -59,8 +59,8 @@ def apply_dedup_task(plan: RunPlan, part: str) -> BatchResult:
 
 
 @task(name="publish", cache_policy=NO_CACHE)
-def publish_task(plan: RunPlan) -> str:
-    return str(pipeline.publish_run(plan))
+def publish_task(plan: RunPlan, summary: RunSummary) -> str:
+    return str(pipeline.publish_run(plan, summary))
 
 
 @flow(name="dedupe", log_prints=True)
@@ -82,16 +82,18 @@ def dedupe_flow(
     """
     started = time.perf_counter()
     settings = settings or Settings()
-    plan = plan_task(inputs or ["seeds"], out, settings, run_id)
-    read = process_batch_task.map(plan.batches, run_id=unmapped(plan.run_id),
-                                  settings=unmapped(plan.settings)).result()
-    repeats = resolve_task(plan)
-    learn_site_chrome_task(plan)
-    parts = pipeline.staged_parts(plan)
-    finalize_batch_task.map(unmapped(plan), parts).result()
-    dedup_task(plan)
-    labelled = apply_dedup_task.map(unmapped(plan), parts).result()
-    summary = pipeline.summarize(plan, read, labelled, repeats, 0.0)
-    publish_task(plan)
+    # The flow holds the corpus for the whole run: one writer at a time, recovery first.
+    with pipeline.open_corpus(out, settings):
+        plan = plan_task(inputs or ["seeds"], out, settings, run_id)
+        read = process_batch_task.map(plan.batches, run_id=unmapped(plan.run_id),
+                                      settings=unmapped(plan.settings)).result()
+        repeats = resolve_task(plan)
+        learn_site_chrome_task(plan)
+        parts = pipeline.staged_parts(plan)
+        finalize_batch_task.map(unmapped(plan), parts).result()
+        dedup_task(plan)
+        labelled = apply_dedup_task.map(unmapped(plan), parts).result()
+        summary = pipeline.summarize(plan, read, labelled, repeats, time.perf_counter() - started)
+        publish_task(plan, summary)
     summary.seconds = time.perf_counter() - started
     return summary.to_dict()

@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from dedupe import pipeline
+from dedupe.corpus import Manifest
 from dedupe.document import Document
 from dedupe.pipeline import run_pipeline
 from dedupe.schema import SCHEMA_VERSION, TABLES
@@ -151,19 +152,38 @@ def test_a_crash_mid_run_publishes_nothing(tmp_path: Path, seeds_dir: Path,
         run_pipeline([seeds_dir], tmp_path / "out", Settings(batch_files=2))
     published = [p for p in (tmp_path / "out").rglob("*.parquet") if "_staging" not in p.parts]
     assert published == []
+    assert Manifest.load(tmp_path / "out").run_ids == []
     # What was staged is complete Parquet or nothing: no temporary file is left looking like one.
     staged = list((tmp_path / "out").rglob("*.parquet"))
     for path in staged:
         pq.read_metadata(path)
 
 
-def test_runs_accumulate_as_partitions(tmp_path: Path, seeds_dir: Path) -> None:
-    first = run_pipeline([seeds_dir], tmp_path)
-    second = run_pipeline([seeds_dir], tmp_path)
-    assert first.run_id < second.run_id or first.run_id != second.run_id
-    runs = _sql(f"select run, count(*) from '{tmp_path}/documents/**/*.parquet' group by run order by run")
-    assert [n for _, n in runs] == [5, 5]
-    assert not (tmp_path / pipeline.STAGING).exists()
+def _corpus_files(out: Path) -> dict[str, float]:
+    return {str(p.relative_to(out)): p.stat().st_mtime for p in out.rglob("*") if p.is_file()
+            and "lock" not in p.name}
+
+
+def test_a_second_run_over_unchanged_input_adds_nothing(tmp_path: Path, seeds_dir: Path) -> None:
+    (tmp_path / "in").mkdir()
+    for seed in seeds_dir.iterdir():
+        shutil.copy2(seed, tmp_path / "in" / seed.name)
+    first = run_pipeline([tmp_path / "in"], tmp_path / "out")
+    before = _corpus_files(tmp_path / "out")
+    second = run_pipeline([tmp_path / "in"], tmp_path / "out")
+    assert (first.files, first.documents) == (5, 5)
+    assert (second.files, second.unchanged, second.documents) == (0, 5, 0)
+    assert _corpus_files(tmp_path / "out") == before  # not one file touched
+    # A new file is read; a touched but unchanged file is read again but adds no document.
+    (tmp_path / "in" / "new.txt").write_text("A brand new article about the harbour ferries, which "
+                                             "the council approved on Thursday evening.\n")
+    (tmp_path / "in" / "001_927cb4e43b5f7477.txt").touch()
+    third = run_pipeline([tmp_path / "in"], tmp_path / "out")
+    assert (third.files, third.documents, third.same_as_earlier) == (2, 1, 1)
+    runs = _sql(f"select run, count(*) from '{tmp_path}/out/documents/**/*.parquet' group by run order by run")
+    assert [n for _, n in runs] == [5, 1]
+    assert Manifest.load(tmp_path / "out").run_ids == [first.run_id, third.run_id]
+    assert not (tmp_path / "out" / pipeline.STAGING).exists()
 
 
 def test_readme_documents_the_stored_schema() -> None:

@@ -1,0 +1,184 @@
+"""The corpus as a whole: which runs are committed, who may write, and recovery after a crash.
+
+An output folder is a corpus that grows run by run. Its state lives in ``OUT/_corpus/``:
+
+- ``manifest.json`` — the committed runs, in order, with a version number. A run becomes part of
+  the corpus at the moment a new manifest, written aside and fsynced, is renamed over the old one:
+  that rename is the commit point. Partitions of runs the manifest does not list are not part of
+  the corpus (:func:`committed_files` lists the files that are).
+- ``pending.json`` — written before a run moves its staged partitions into place, removed after
+  the commit. If it is still there when the next run starts, the earlier run died while publishing:
+  its partitions are removed (roll back) and the new run reads its inputs again.
+- ``lock`` — an exclusive ``flock``: one writer at a time. A second run waits up to
+  ``lock_timeout`` seconds, then stops with a clear message; nothing is written meanwhile.
+
+>>> import tempfile
+>>> out = tempfile.mkdtemp()
+>>> with CorpusLock(out, timeout=0):
+...     Manifest.load(out).version
+0
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from dedupe.writers.parquet import fsync_dir
+
+STATE_DIR = "_corpus"
+
+
+class CorpusBusy(RuntimeError):
+    """Another run holds the corpus."""
+
+
+def _state(out_dir: str | Path) -> Path:
+    path = Path(out_dir) / STATE_DIR
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def write_json_atomically(path: Path, data: Any) -> None:
+    """Write ``data`` beside ``path``, fsync, rename over it: readers see the old or the new file."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, indent=1)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    fsync_dir(path.parent)
+
+
+class CorpusLock:
+    """Exclusive write access to a corpus (``flock`` on ``_corpus/lock``, released by the kernel
+    if the process dies)."""
+
+    def __init__(self, out_dir: str | Path, timeout: float = 60.0) -> None:
+        self.path = _state(out_dir) / "lock"
+        self.timeout = timeout
+        self._fd: int | None = None
+
+    def __enter__(self) -> CorpusLock:
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    raise CorpusBusy(f"another run is writing {self.path.parent.parent} "
+                                     f"(waited {self.timeout:g} s); try again when it has finished"
+                                     ) from None
+                time.sleep(0.1)
+        self._fd = fd
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
+@dataclass
+class Manifest:
+    """The committed state of a corpus."""
+
+    version: int = 0
+    runs: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, out_dir: str | Path) -> Manifest:
+        path = Path(out_dir) / STATE_DIR / "manifest.json"
+        if not path.exists():
+            return cls()
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(version=data["version"], runs=data["runs"])
+
+    @property
+    def run_ids(self) -> list[str]:
+        return [r["run_id"] for r in self.runs]
+
+    def commit(self, out_dir: str | Path, run: dict[str, Any]) -> Manifest:
+        """Add ``run`` and make it visible in one atomic step; returns the new manifest."""
+        new = Manifest(self.version + 1, [*self.runs, run])
+        write_json_atomically(_state(out_dir) / "manifest.json", asdict(new))
+        return new
+
+
+def begin_publish(out_dir: str | Path, run_id: str, tables: list[str]) -> None:
+    """Record the intent to publish ``run_id`` before any of its partitions moves into place."""
+    write_json_atomically(_state(out_dir) / "pending.json", {
+        "run_id": run_id, "tables": tables, "started": datetime.now(UTC).isoformat()})
+
+
+def end_publish(out_dir: str | Path) -> None:
+    (_state(out_dir) / "pending.json").unlink(missing_ok=True)
+    fsync_dir(_state(out_dir))
+
+
+def recover(out_dir: str | Path) -> str | None:
+    """Undo a publish that died before its commit; returns the run id rolled back, if any.
+
+    Call with the lock held. Partitions of a committed run are left alone (the crash came after
+    the commit); those of an uncommitted one are removed, with its staging folder.
+    """
+    out = Path(out_dir)
+    pending_path = out / STATE_DIR / "pending.json"
+    if not pending_path.exists():
+        return None
+    pending = json.loads(pending_path.read_text(encoding="utf-8"))
+    run_id = pending["run_id"]
+    rolled_back = None
+    if run_id not in Manifest.load(out).run_ids:
+        for table in pending["tables"]:
+            shutil.rmtree(out / table / f"run={run_id}", ignore_errors=True)
+        rolled_back = run_id
+    end_publish(out)
+    return rolled_back
+
+
+def abandoned_staging(out_dir: str | Path, keep: str | None = None) -> list[Path]:
+    """Staging folders left by runs that died (call with the lock held: no other run is live)."""
+    staging = Path(out_dir) / "_staging"
+    if not staging.exists():
+        return []
+    return [p for p in staging.iterdir() if p.is_dir() and p.name != f"run={keep}"]
+
+
+def remove_abandoned_staging(out_dir: str | Path, keep: str | None = None) -> int:
+    found = abandoned_staging(out_dir, keep)
+    for path in found:
+        shutil.rmtree(path, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        (Path(out_dir) / "_staging").rmdir()
+    return len(found)
+
+
+def committed_files(out_dir: str | Path, table: str) -> list[str]:
+    """The Parquet files of ``table`` in committed runs: a consistent view, whatever is in flight.
+
+    >>> import tempfile
+    >>> committed_files(tempfile.mkdtemp(), "documents")
+    []
+    """
+    out = Path(out_dir)
+    files: list[str] = []
+    for run_id in Manifest.load(out).run_ids:
+        files.extend(sorted(str(p) for p in (out / table / f"run={run_id}").glob("*.parquet")))
+    return files
