@@ -44,7 +44,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dedupe.clean.cleaner import clean_document
-from dedupe.clean.site import chrome_keys, chrome_lines
+from dedupe.clean.site import chrome_keys, chrome_lines, line_counts
 from dedupe.corpus import (
     CorpusLock,
     Manifest,
@@ -60,7 +60,17 @@ from dedupe.document import LABELS, Block, Document, InputError, InputFile
 from dedupe.readers.corpus import read_documents
 from dedupe.readers.discover import discover
 from dedupe.readers.formats import read_input
-from dedupe.schema import BLOCKS, DECISIONS, DOC_STATS, DOCUMENTS, SIGNATURES, SITE_CHROME, TABLES
+from dedupe.schema import (
+    BLOCKS,
+    DECISIONS,
+    DOC_STATS,
+    DOCUMENTS,
+    INDEX,
+    SIGNATURES,
+    SITE_CHROME,
+    SITE_LINES,
+    TABLES,
+)
 from dedupe.segment import segment
 from dedupe.settings import Settings
 from dedupe.writers.corpus import PART_TABLES, CorpusPartWriter, write_document
@@ -328,16 +338,41 @@ def learn_site_chrome(plan: RunPlan) -> int:
     stage = Path(plan.staging_dir)
     parts = _staged_parts(stage, "linestats")
     s = plan.settings
-    with TableWriter(stage / "site_chrome" / "part-000000.parquet", SITE_CHROME, table="site_chrome",
-                     metadata=_metadata(plan.run_id, s)) as writer:
-        if not parts or not s.clean:
-            return 0
+    meta = _metadata(plan.run_id, s)
+    chrome = pa.table({"source": pa.array([], pa.string()), "key": pa.array([], pa.int64()),
+                       "text": pa.array([], pa.string()), "n_docs": pa.array([], pa.int32())})
+    counts = None
+    if parts and s.clean:
         stats = pq.ParquetDataset(parts).read()
+        prior_files = committed_files(plan.out_dir, "site_lines")
+        prior = pq.ParquetDataset(prior_files).read() if prior_files else None
         chrome = chrome_lines(stats, min_docs=s.site_chrome_min_docs,
-                              prose_min_docs=s.site_chrome_prose_min_docs)
+                              prose_min_docs=s.site_chrome_prose_min_docs, prior=prior)
+        counts = line_counts(stats)
+    with TableWriter(stage / "site_lines" / "part-000000.parquet", SITE_LINES, table="site_lines",
+                     metadata=meta) as writer:
+        if counts is not None:
+            writer.write_table(counts.append_column("run_id", pa.array([plan.run_id] * counts.num_rows,
+                                                                       pa.string())))
+    with TableWriter(stage / "site_chrome" / "part-000000.parquet", SITE_CHROME, table="site_chrome",
+                     metadata=meta) as writer:
         writer.write_table(chrome.append_column("run_id", pa.array([plan.run_id] * chrome.num_rows,
                                                                    pa.string())))
-        return int(chrome.num_rows)
+    return int(chrome.num_rows)
+
+
+def _committed_index(plan: RunPlan, layout: dict[str, int]) -> pa.Table | None:
+    """The duplicate index of the committed runs, checked to be comparable with this run's."""
+    files = committed_files(plan.out_dir, "index")
+    if not files:
+        return None
+    for path in files[:1] + files[-1:]:
+        stored = json.loads((pq.read_schema(path).metadata or {}).get(b"dedupe.index_layout", b"{}"))
+        if stored and stored != layout:
+            raise ValueError(f"the corpus {plan.out_dir} was deduplicated with {stored}; this run uses "
+                             f"{layout}: run with the corpus's settings, or write a new corpus")
+    return pq.ParquetDataset(files).read(columns=["doc_id", "block_idx", "exact_key", "band_keys",
+                                                  "anchors", "shingles"])
 
 
 def _site_chrome(stage: Path) -> dict[str, frozenset[int]]:
@@ -398,6 +433,8 @@ def dedup_run(plan: RunPlan) -> int:
     doc_parts = _staged_parts(stage, "documents")
     decisions: list[Decision] = []
     stats: dict[str, DocumentStats] = {}
+    kept: pa.Table | None = None
+    layout: dict[str, int] = {}
     with TableWriter(stage / "signatures" / "part-000000.parquet", SIGNATURES, table="signatures",
                      metadata=meta) as sig_writer:
         if plan.settings.dedup and doc_parts:
@@ -419,10 +456,18 @@ def dedup_run(plan: RunPlan) -> int:
                     "run_id": [plan.run_id] * len(doc_ids)}))
 
             deduplicator = Deduplicator(plan.settings, on_signatures=write_signatures)
+            if (prior := _committed_index(plan, deduplicator.layout)) is not None:
+                deduplicator.preload(prior)  # earlier runs' kept blocks stay kept
             for doc_id, doc_blocks in _grouped(blocks):
                 deduplicator.add(doc_id, doc_blocks)
             decisions = deduplicator.finish()
             stats = deduplicator.document_stats()
+            kept = deduplicator.kept_index()
+            layout = deduplicator.layout
+    with TableWriter(stage / "index" / "part-000000.parquet", INDEX, table="index",
+                     metadata=meta | {"index_layout": json.dumps(layout)}) as w:
+        if kept is not None:
+            w.write_table(kept.append_column("run_id", pa.array([plan.run_id] * kept.num_rows, pa.string())))
     with TableWriter(dedup_dir / "decisions.parquet", DECISIONS, table="decisions", metadata=meta) as w:
         w.write_table(pa.Table.from_pylist([asdict(d) for d in decisions], schema=DECISIONS))
     with TableWriter(dedup_dir / "documents.parquet", DOC_STATS, table="doc_stats", metadata=meta) as w:

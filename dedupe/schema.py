@@ -109,9 +109,28 @@ SIGNATURES: Final = pa.schema([
     _RUN_ID,
 ])
 
+INDEX: Final = pa.schema([
+    _f("doc_id", pa.string(), "Document of a block kept (not a duplicate) by the run.", False),
+    _f("block_idx", pa.int32(), "The block.", False),
+    _f("exact_key", pa.int64(), "xxh3 of its folded text (the exact tier).", False),
+    _f("band_keys", pa.list_(pa.uint32()), "Its LSH band keys (empty below `near_min_words`).", False),
+    _f("anchors", pa.list_(pa.uint32()), "Its anchor shingles (containment candidates).", False),
+    _f("shingles", pa.list_(pa.uint32()), "Its shingle set (verification of candidates).", False),
+    _RUN_ID,
+])
+
+SITE_LINES: Final = pa.schema([
+    _f("source", pa.string(), "The site.", False),
+    _f("key", pa.int64(), "Key of the line (see `site_chrome`).", False),
+    _f("n_docs", pa.int32(), "Documents of the site in this run that contain the line.", False),
+    _f("prose", pa.bool_(), "Whether the line reads like running text (the syndication guard).", False),
+    _f("text", pa.string(), "The line, cut at 200 characters.", False),
+    _RUN_ID,
+])
+
 #: Table name to schema, in the order a run publishes them.
-TABLES: Final = {"inputs": INPUTS, "errors": ERRORS, "site_chrome": SITE_CHROME, "signatures": SIGNATURES,
-                 "blocks": BLOCKS, "documents": DOCUMENTS}
+TABLES: Final = {"inputs": INPUTS, "errors": ERRORS, "site_lines": SITE_LINES, "site_chrome": SITE_CHROME,
+                 "index": INDEX, "signatures": SIGNATURES, "blocks": BLOCKS, "documents": DOCUMENTS}
 
 #: Staged only: the deduplicator's decisions and per-document shares, applied to each part.
 DECISIONS: Final = pa.schema([
@@ -146,6 +165,8 @@ _DESCRIPTIONS: Final = {
     "inputs": "One row per input file or JSON record seen by the run, and what became of it.",
     "site_chrome": "One row per line learned as a site's chrome (recurring on several of its pages).",
     "signatures": "One row per content block long enough for near-duplicate search: its MinHash.",
+    "index": "The duplicate index: one row per block kept by the run, what later runs compare with.",
+    "site_lines": "Per-site line counts of the run, which later runs add to their own (chrome learning).",
 }
 
 

@@ -62,10 +62,29 @@ def line_rows(source: str, doc_id: str, lines: Sequence[str]) -> Iterator[dict[s
                "next_key": keys[i + 1] if i + 1 < len(keys) else None}
 
 
-def chrome_lines(stats: pa.Table, *, min_docs: int, prose_min_docs: int) -> pa.Table:
-    """The lines that are chrome of their site: ``source, key, text, n_docs``, sorted."""
+def line_counts(stats: pa.Table) -> pa.Table:
+    """Per ``(source, key)``: documents, whether running text, the line (``SITE_LINES`` columns)."""
     grouped = stats.group_by(["source", "key"]).aggregate(
         [("doc_id", "count_distinct"), ("prose", "any"), ("text", "min")])
+    return pa.table({"source": grouped["source"], "key": grouped["key"],
+                     "n_docs": pc.cast(grouped["doc_id_count_distinct"], pa.int32()),
+                     "prose": grouped["prose_any"], "text": grouped["text_min"]})
+
+
+def chrome_lines(stats: pa.Table, *, min_docs: int, prose_min_docs: int,
+                 prior: pa.Table | None = None) -> pa.Table:
+    """The lines that are chrome of their site: ``source, key, text, n_docs``, sorted.
+
+    ``prior`` holds earlier runs' :func:`line_counts` (``source, key, n_docs, prose, text``); their
+    documents count with this run's.
+    """
+    counts = line_counts(stats)
+    if prior is not None and prior.num_rows:
+        counts = pa.concat_tables([counts, prior.select(counts.column_names).cast(counts.schema)])
+    grouped = counts.group_by(["source", "key"]).aggregate(
+        [("n_docs", "sum"), ("prose", "any"), ("text", "min")])
+    grouped = grouped.select(["source", "key", "n_docs_sum", "prose_any", "text_min"]).rename_columns(
+        ["source", "key", "doc_id_count_distinct", "prose_any", "text_min"])
     n_docs = grouped["doc_id_count_distinct"]
     shared = grouped.filter(pc.greater_equal(n_docs, min_docs))
     prose = shared["prose_any"]

@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow as pa
 
 from dedupe.dedup.lsh import BandIndex, band_keys, choose_bands
 from dedupe.dedup.minhash import MinHasher
@@ -94,6 +95,8 @@ class Deduplicator:
         self._decisions: list[Decision] = []
         self._content_chars: list[int] = []
         self._dup_chars: dict[tuple[str, int], int] = {}
+        # Blocks kept in this session, for :meth:`kept_index` (what a later run loads).
+        self._kept: list[tuple[str, int, int, np.ndarray, np.ndarray, np.ndarray]] = []
 
     # --- feeding -----------------------------------------------------------------------------------
     def add(self, doc_id: str, blocks: Iterable[tuple[int, str]]) -> None:
@@ -165,12 +168,17 @@ class Deduplicator:
                 continue
             block_id = len(self._refs)
             self._refs.append((number, block_idx))
-            self._exact.setdefault(exact_key(text), block_id)
+            key = exact_key(text)
+            self._exact.setdefault(key, block_id)
+            empty = np.empty(0, np.uint32)
             if k is not None and shingles is not None:
                 self._shingles[block_id] = shingles
                 kept_id_of_near[k] = block_id
                 new_ids.append(block_id)
                 new_keys.append(k)
+                self._kept.append((self._doc_ids[number], block_idx, key, keys[k], anchors[k], shingles))
+            else:
+                self._kept.append((self._doc_ids[number], block_idx, key, empty, empty, empty))
         if new_ids:
             self.index.insert(keys[new_keys], np.array(new_ids, dtype=np.uint32))
             anchor_keys = np.concatenate([anchors[k] for k in new_keys])
@@ -220,6 +228,54 @@ class Deduplicator:
             return contained[1], round(contained[0], 4), "containment"
         return None
 
+    # --- the index across runs ---------------------------------------------------------------------
+    @property
+    def layout(self) -> dict[str, int]:
+        """What makes stored band keys, anchors and shingles comparable with this run's."""
+        return {"num_perm": self.s.num_perm, "shingle_words": self.s.shingle_words,
+                "minhash_seed": self.s.minhash_seed, "bands": self.bands, "rows": self.rows,
+                "anchor_modulus": ANCHOR_MODULUS}
+
+    def kept_index(self) -> pa.Table:
+        """The blocks kept in this session, as rows of :data:`~dedupe.schema.INDEX` (no run id)."""
+        columns = [list(c) for c in zip(*self._kept, strict=True)] if self._kept else [[]] * 6
+        doc_ids, block_idxs, keys, bands, anchors, shingles = columns
+        return pa.table({
+            "doc_id": pa.array(doc_ids, pa.string()), "block_idx": pa.array(block_idxs, pa.int32()),
+            "exact_key": pa.array(keys, pa.int64()),
+            "band_keys": _list_array(bands), "anchors": _list_array(anchors),
+            "shingles": _list_array(shingles)})
+
+    def preload(self, index: pa.Table) -> None:
+        """Take the blocks kept by earlier runs (rows of :data:`~dedupe.schema.INDEX`) as kept here:
+        new blocks are compared with them, and they are never relabelled (the corpus only grows)."""
+        if not index.num_rows:
+            return
+        first = len(self._refs)
+        numbers: dict[str, int] = {}
+        for doc_id in index["doc_id"].to_pylist():
+            if doc_id not in numbers:
+                numbers[doc_id] = len(self._doc_ids)
+                self._doc_ids.append(doc_id)
+                self._content_chars.append(0)
+        for row, (doc_id, block_idx, key) in enumerate(zip(
+                index["doc_id"].to_pylist(), index["block_idx"].to_pylist(), index["exact_key"].to_pylist(),
+                strict=True)):
+            self._refs.append((numbers[doc_id], block_idx))
+            self._exact.setdefault(key, first + row)
+        shingles = _lists(index["shingles"])
+        bands = _lists(index["band_keys"])
+        near = [row for row, sh in enumerate(shingles) if len(sh)]
+        for row in near:
+            self._shingles[first + row] = shingles[row]
+        if near:
+            ids = np.array([first + row for row in near], dtype=np.uint32)
+            self.index.insert(np.stack([bands[row] for row in near]), ids)
+            anchors = _lists(index["anchors"])
+            flat = np.concatenate([anchors[row] for row in near])
+            owners = np.concatenate([np.full(len(anchors[row]), first + row, np.uint32) for row in near])
+            self.anchors.insert(flat.reshape(-1, 1), owners)
+
     # --- documents ---------------------------------------------------------------------------------
     def document_stats(self) -> dict[str, DocumentStats]:
         """Per document with duplicates of *other* documents: the share and the main source."""
@@ -235,6 +291,23 @@ class Deduplicator:
             out[doc] = DocumentStats(round(ratio, 4),
                                      source if ratio >= self.s.near_duplicate_ratio else None)
         return out
+
+
+def _list_array(arrays: list[np.ndarray]) -> pa.Array:
+    offsets = np.zeros(len(arrays) + 1, dtype=np.int32)
+    np.cumsum([len(a) for a in arrays], out=offsets[1:])
+    values = np.concatenate(arrays).astype(np.uint32) if arrays else np.empty(0, np.uint32)
+    return pa.ListArray.from_arrays(pa.array(offsets), pa.array(values, pa.uint32()))
+
+
+def _lists(column: pa.ChunkedArray) -> list[np.ndarray]:
+    """The rows of a list<uint32> column as numpy views."""
+    out: list[np.ndarray] = []
+    for chunk in column.chunks:
+        offsets = chunk.offsets.to_numpy()
+        values = chunk.values.to_numpy(zero_copy_only=False).astype(np.uint32, copy=False)
+        out.extend(values[offsets[i]:offsets[i + 1]] for i in range(len(chunk)))
+    return out
 
 
 def _same_document_overlaps(chunk: list[tuple[int, int, str]], near_rows: list[int],
