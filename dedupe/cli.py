@@ -187,6 +187,34 @@ def run(
 
 
 @app.command()
+def serve(
+    inputs: Annotated[list[str], typer.Argument(help="Folders, files or glob patterns to read.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Corpus folder to grow.")] = Path("parquet"),
+    cron: Annotated[str, typer.Option(help="Schedule, in cron syntax.")] = "0 * * * *",
+    name: Annotated[str, typer.Option(help="Deployment name.")] = "scheduled",
+    setting: Annotated[list[str] | None, typer.Option(
+        "--set", help="A setting of the runs, NAME=VALUE (see dedupe/settings.py).")] = None,
+) -> None:
+    """Serve the flow on a schedule (needs a running `prefect server start` and PREFECT_API_URL).
+
+    Runs until stopped. Trigger a run by hand with `prefect deployment run dedupe/NAME`.
+    """
+    if not os.environ.get("PREFECT_API_URL"):
+        raise typer.BadParameter("schedules need a Prefect server: start `prefect server start` and set "
+                                 "PREFECT_API_URL (see the README)")
+    try:
+        settings = Settings.from_mapping(_parse_settings(setting or []))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    from flows.dedupe_flow import dedupe_flow
+
+    dedupe_flow.serve(name=name, cron=cron, parameters={
+        "inputs": [str(Path(i).resolve()) for i in inputs], "out": str(out.resolve()),
+        "settings": dataclasses.asdict(settings)})
+
+
+@app.command()
 def schema(
     readme: Annotated[Path | None, typer.Option(help="Rewrite the contract section of this README.")] = None,
 ) -> None:

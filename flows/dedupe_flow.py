@@ -15,10 +15,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from prefect import flow, task, unmapped
+from prefect import flow, get_run_logger, task, unmapped
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from dedupe import pipeline
+from dedupe import pipeline, report
 from dedupe.pipeline import BatchResult, RunPlan, RunSummary
 from dedupe.settings import Settings
 
@@ -96,4 +97,19 @@ def dedupe_flow(
         summary = pipeline.summarize(plan, read, labelled, repeats, time.perf_counter() - started)
         publish_task(plan, summary)
     summary.seconds = time.perf_counter() - started
+    _report(summary, pipeline.has_news(plan))
     return summary.to_dict()
+
+
+def _report(summary: RunSummary, published: bool) -> None:
+    """Log the summary through the run logger; publish it as a Markdown and a table artifact."""
+    logger = get_run_logger()
+    if not published:
+        logger.info("nothing new: %s files unchanged since earlier runs", summary.unchanged)
+        return
+    logger.info("run %s: %s files, %s documents, blocks %s, %s errors in %.1f s", summary.run_id,
+                summary.files, summary.documents, summary.blocks, summary.n_errors, summary.seconds)
+    create_markdown_artifact(markdown=report.run_markdown(summary.out_dir, summary.run_id),
+                             key="dedupe-run-report", description=f"dedupe run {summary.run_id}")
+    create_table_artifact(table=report.label_reason_counts(summary.out_dir, summary.run_id),
+                          key="dedupe-blocks-by-reason", description="blocks by label and reason")
