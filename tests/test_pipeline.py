@@ -231,3 +231,24 @@ def test_incremental_runs_equal_one_run_over_all(tmp_path: Path, seeds_dir: Path
     batch, incremental = _labels(tmp_path / "batch"), _labels(tmp_path / "incremental")
     assert incremental == batch
     assert sum(1 for row in batch if row[2] == "duplicate" and row[4] != row[0]) > 20  # across sites
+
+
+def test_a_changed_file_becomes_a_new_document_whose_unchanged_paragraphs_are_duplicates(
+        tmp_path: Path, seeds_dir: Path) -> None:
+    (tmp_path / "in").mkdir()
+    story = (seeds_dir / "001_927cb4e43b5f7477.txt").read_text(encoding="utf-8")
+    (tmp_path / "in" / "story.txt").write_text(story, encoding="utf-8")
+    first = run_pipeline([tmp_path / "in"], tmp_path / "out")
+    updated = story.rstrip("\n") + "\nUpdate: the ministry said on Friday it had opened an inquiry into the recruitment.\n"
+    (tmp_path / "in" / "story.txt").write_text(updated, encoding="utf-8")
+    second = run_pipeline([tmp_path / "in"], tmp_path / "out")
+    assert (first.documents, second.files, second.documents) == (1, 1, 1)
+    versions = _sql(f"select run, n_content, n_duplicate from '{tmp_path}/out/documents/**/*.parquet' order by run")
+    assert len(versions) == 2 and versions[1][1] == 1  # only the update is new content
+    kept_in = _sql(f"""select distinct k.run from '{tmp_path}/out/blocks/**/*.parquet' b
+        join '{tmp_path}/out/documents/**/*.parquet' d using (doc_id)
+        join '{tmp_path}/out/documents/**/*.parquet' k on k.doc_id = b.duplicate_of_doc
+        where d.run = '{second.run_id}' and b.reason like 'duplicate:%'""")
+    assert kept_in == [(first.run_id,)]  # the new version points into the earlier partition
+    paths = _sql(f"select path, run from '{tmp_path}/out/inputs/**/*.parquet' order by run")
+    assert [p for p, _ in paths] == ["story.txt", "story.txt"]
