@@ -171,7 +171,7 @@ def _metadata(run_id: str, settings: Settings) -> dict[str, str]:
     return {"settings": settings.to_json(), "run_id": run_id}
 
 
-# --- stage 1 ------------------------------------------------------------------------------------
+# --- plan -----------------------------------------------------------------------------------------
 
 def plan_run(inputs: Sequence[str | Path], out_dir: str | Path, settings: Settings | None = None,
              run_id: str | None = None) -> RunPlan:
@@ -216,7 +216,7 @@ def plan_run(inputs: Sequence[str | Path], out_dir: str | Path, settings: Settin
     return plan
 
 
-# --- stage 2 ------------------------------------------------------------------------------------
+# --- read (per batch) -----------------------------------------------------------------------------
 
 def segment_document(doc: Document, settings: Settings) -> Document:
     """Give ``doc`` its blocks: every block starts as ``content`` until a cleaner decides otherwise."""
@@ -229,7 +229,7 @@ def segment_document(doc: Document, settings: Settings) -> Document:
     return doc
 
 
-#: The per-document steps of a batch, in order. Later stages (cleaning, signatures) append here.
+#: The per-document steps while reading a batch (cleaning and duplicates need the whole run: later).
 DOCUMENT_STEPS = (segment_document,)
 
 
@@ -279,7 +279,7 @@ def process_batch(manifest: str | Path, run_id: str, settings: Settings | None =
     return result
 
 
-# --- stage 3 ------------------------------------------------------------------------------------
+# --- resolve --------------------------------------------------------------------------------------
 
 def _staged_parts(stage: Path, table: str) -> list[Path]:
     return sorted((stage / table).glob("part-*.parquet"))
@@ -327,7 +327,7 @@ def resolve_run(plan: RunPlan) -> int:
     return repeats
 
 
-# --- stage 4 ------------------------------------------------------------------------------------
+# --- learn site chrome, clean (per part) ----------------------------------------------------------
 
 def learn_site_chrome(plan: RunPlan) -> int:
     """Aggregate the staged line statistics into the ``site_chrome`` table; return its size.
@@ -417,7 +417,7 @@ def finalize_batch(plan: RunPlan, part: str) -> BatchResult:
                                                                   site_chrome.get(doc.source, ())))
 
 
-# --- stage 5 ------------------------------------------------------------------------------------
+# --- duplicates -----------------------------------------------------------------------------------
 
 def dedup_run(plan: RunPlan) -> int:
     """Decide, over the whole run, which content blocks duplicate an earlier kept block.
@@ -518,7 +518,7 @@ def staged_parts(plan: RunPlan) -> list[str]:
     return [p.stem for p in _staged_parts(Path(plan.staging_dir), "documents")]
 
 
-# --- stage 6 ------------------------------------------------------------------------------------
+# --- summary and publish --------------------------------------------------------------------------
 
 def summarize(plan: RunPlan, read: Iterable[BatchResult], labelled: Iterable[BatchResult],
               repeats: int, seconds: float) -> RunSummary:
