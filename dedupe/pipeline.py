@@ -35,6 +35,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,7 @@ from dedupe.corpus import (
 from dedupe.dedup.deduplicator import Decision, Deduplicator, DocumentStats
 from dedupe.dedup.order import document_order
 from dedupe.document import LABELS, Block, Document, InputError, InputFile
+from dedupe.parallel import map_in_processes
 from dedupe.readers.corpus import read_documents
 from dedupe.readers.discover import discover
 from dedupe.readers.formats import read_input
@@ -513,6 +515,22 @@ def apply_dedup(plan: RunPlan, part: str) -> BatchResult:
     return _rewrite_part(plan, part, apply)
 
 
+def read_batches(plan: RunPlan) -> list[BatchResult]:
+    """:func:`process_batch` over every batch of the plan, on every core."""
+    return map_in_processes(partial(process_batch, run_id=plan.run_id, settings=plan.settings),
+                            plan.batches, plan.settings.workers)
+
+
+def clean_parts(plan: RunPlan) -> list[BatchResult]:
+    """:func:`finalize_batch` over every staged part, on every core."""
+    return map_in_processes(partial(finalize_batch, plan), staged_parts(plan), plan.settings.workers)
+
+
+def label_duplicates(plan: RunPlan) -> list[BatchResult]:
+    """:func:`apply_dedup` over every staged part, on every core."""
+    return map_in_processes(partial(apply_dedup, plan), staged_parts(plan), plan.settings.workers)
+
+
 def staged_parts(plan: RunPlan) -> list[str]:
     """Names of the staged document parts (``part-000000``...), the units of :func:`finalize_batch`."""
     return [p.stem for p in _staged_parts(Path(plan.staging_dir), "documents")]
@@ -594,13 +612,12 @@ def run_pipeline(inputs: Sequence[str | Path], out_dir: str | Path, settings: Se
     settings = settings or Settings()
     with open_corpus(out_dir, settings):
         plan = plan_run(inputs, out_dir, settings, run_id)
-        read = [process_batch(m, plan.run_id, plan.settings) for m in plan.batches]
+        read = read_batches(plan)
         repeats = resolve_run(plan)
         learn_site_chrome(plan)
-        for part in staged_parts(plan):
-            finalize_batch(plan, part)
+        clean_parts(plan)
         dedup_run(plan)
-        labelled = [apply_dedup(plan, part) for part in staged_parts(plan)]
+        labelled = label_duplicates(plan)
         summary = summarize(plan, read, labelled, repeats, time.perf_counter() - started)
         publish_run(plan, summary)
     return summary

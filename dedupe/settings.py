@@ -84,6 +84,8 @@ class Settings:
     #: Input files per batch (one Prefect task run each). Records of a JSON Lines file are streamed,
     #: so a big file does not make a big batch in memory.
     batch_files: int = 256
+    #: Worker processes for the per-batch stages (reading, cleaning, labelling); 0: every core.
+    workers: int = 0
     #: Documents per Parquet row group; bounds the memory of the writers.
     rows_per_group: int = 512
 

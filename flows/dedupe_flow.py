@@ -1,8 +1,9 @@
 """The Prefect flow: orchestration only. Every task calls one stage of :mod:`dedupe.pipeline`.
 
 Tasks exchange paths and counts, never documents: the batch manifests and the staged Parquet
-parts live in the run's staging folder. One task run per batch (hundreds of files), since each
-task run costs Prefect milliseconds and state.
+parts live in the run's staging folder. The per-batch stages are one task each, running the
+batches in a process pool on every core (:mod:`dedupe.parallel`): a Prefect task run per batch
+would cost milliseconds and state each, and a Prefect process worker a server each.
 
 Run it from Python::
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from prefect import flow, get_run_logger, task, unmapped
+from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
@@ -29,9 +30,9 @@ def plan_task(inputs: list[str], out: str, settings: Settings, run_id: str | Non
     return pipeline.plan_run(inputs, out, settings, run_id)
 
 
-@task(name="process-batch", cache_policy=NO_CACHE, task_run_name="process-{manifest}")
-def process_batch_task(manifest: str, run_id: str, settings: Settings) -> BatchResult:
-    return pipeline.process_batch(manifest, run_id, settings)
+@task(name="read-batches", cache_policy=NO_CACHE)
+def read_batches_task(plan: RunPlan) -> list[BatchResult]:
+    return pipeline.read_batches(plan)
 
 
 @task(name="resolve", cache_policy=NO_CACHE)
@@ -44,9 +45,9 @@ def learn_site_chrome_task(plan: RunPlan) -> int:
     return pipeline.learn_site_chrome(plan)
 
 
-@task(name="label-part", cache_policy=NO_CACHE, task_run_name="label-{part}")
-def finalize_batch_task(plan: RunPlan, part: str) -> BatchResult:
-    return pipeline.finalize_batch(plan, part)
+@task(name="clean-parts", cache_policy=NO_CACHE)
+def clean_parts_task(plan: RunPlan) -> list[BatchResult]:
+    return pipeline.clean_parts(plan)
 
 
 @task(name="dedup", cache_policy=NO_CACHE)
@@ -54,9 +55,9 @@ def dedup_task(plan: RunPlan) -> int:
     return pipeline.dedup_run(plan)
 
 
-@task(name="apply-dedup", cache_policy=NO_CACHE, task_run_name="dedup-{part}")
-def apply_dedup_task(plan: RunPlan, part: str) -> BatchResult:
-    return pipeline.apply_dedup(plan, part)
+@task(name="label-duplicates", cache_policy=NO_CACHE)
+def label_duplicates_task(plan: RunPlan) -> list[BatchResult]:
+    return pipeline.label_duplicates(plan)
 
 
 @task(name="publish", cache_policy=NO_CACHE)
@@ -86,14 +87,12 @@ def dedupe_flow(
     # The flow holds the corpus for the whole run: one writer at a time, recovery first.
     with pipeline.open_corpus(out, settings):
         plan = plan_task(inputs or ["seeds"], out, settings, run_id)
-        read = process_batch_task.map(plan.batches, run_id=unmapped(plan.run_id),
-                                      settings=unmapped(plan.settings)).result()
+        read = read_batches_task(plan)
         repeats = resolve_task(plan)
         learn_site_chrome_task(plan)
-        parts = pipeline.staged_parts(plan)
-        finalize_batch_task.map(unmapped(plan), parts).result()
+        clean_parts_task(plan)
         dedup_task(plan)
-        labelled = apply_dedup_task.map(unmapped(plan), parts).result()
+        labelled = label_duplicates_task(plan)
         summary = pipeline.summarize(plan, read, labelled, repeats, time.perf_counter() - started)
         publish_task(plan, summary)
     summary.seconds = time.perf_counter() - started

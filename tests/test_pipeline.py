@@ -149,7 +149,8 @@ def test_a_crash_mid_run_publishes_nothing(tmp_path: Path, seeds_dir: Path,
 
     monkeypatch.setattr(pipeline, "DOCUMENT_STEPS", (*pipeline.DOCUMENT_STEPS, explode_on_third))
     with pytest.raises(RuntimeError, match="injected"):
-        run_pipeline([seeds_dir], tmp_path / "out", Settings(batch_files=2))
+        # One worker: the injected step lives in this process only.
+        run_pipeline([seeds_dir], tmp_path / "out", Settings(batch_files=2, workers=1))
     published = [p for p in (tmp_path / "out").rglob("*.parquet") if "_staging" not in p.parts]
     assert published == []
     assert Manifest.load(tmp_path / "out").run_ids == []
@@ -252,3 +253,10 @@ def test_a_changed_file_becomes_a_new_document_whose_unchanged_paragraphs_are_du
     assert kept_in == [(first.run_id,)]  # the new version points into the earlier partition
     paths = _sql(f"select path, run from '{tmp_path}/out/inputs/**/*.parquet' order by run")
     assert [p for p, _ in paths] == ["story.txt", "story.txt"]
+
+
+def test_worker_processes_give_the_same_corpus(tmp_path: Path, seeds_dir: Path) -> None:
+    _syndicated_inputs(tmp_path / "in", seeds_dir, sites=4)
+    run_pipeline([tmp_path / "in"], tmp_path / "one", Settings(batch_files=3, workers=1))
+    run_pipeline([tmp_path / "in"], tmp_path / "two", Settings(batch_files=3, workers=2))
+    assert _labels(tmp_path / "two") == _labels(tmp_path / "one")
