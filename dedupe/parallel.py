@@ -18,6 +18,7 @@ import ctypes
 import multiprocessing
 import os
 import signal
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
@@ -44,11 +45,17 @@ def cpu_workers(setting: int) -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def _spawnable() -> bool:
+    """Spawned workers re-import the main script: impossible when it is not a file (stdin)."""
+    main = getattr(sys.modules.get("__main__"), "__file__", None)
+    return main is None or os.path.exists(main)
+
+
 def map_in_processes(fn: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
     """``[fn(item) for item in items]``, in up to ``workers`` processes (in order). One item or one
     worker runs here: starting a process costs more than a small batch."""
     workers = min(cpu_workers(workers), len(items))
-    if workers <= 1:
+    if workers <= 1 or not _spawnable():
         return [fn(item) for item in items]
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                              initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:

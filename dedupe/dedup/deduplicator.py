@@ -133,16 +133,15 @@ class Deduplicator:
         q_rows, q_ids = self.index.query(keys)
         for r, block_id in zip(q_rows.tolist(), q_ids.tolist(), strict=True):
             earlier[r].append(block_id)
-        within = _colliding_rows(keys)
         unique = [np.unique(hashes[offsets[r]:offsets[r + 1]]) for r in range(len(near_rows))]
         anchors = [u[u % ANCHOR_MODULUS == 0] for u in unique]
         for row, ids in self._anchor_candidates(anchors).items():
             earlier[row].extend(ids)
-        for row, others in _anchor_collisions(anchors).items():
-            within.setdefault(row, []).extend(others)
-        for row, others in _same_document_overlaps(chunk, near_rows, signatures, offsets,
-                                                   self.s.containment_threshold).items():
-            within.setdefault(row, []).extend(others)
+        within = _same_document_overlaps(chunk, near_rows, signatures, offsets, self.s.containment_threshold)
+        # Blocks kept earlier in this chunk, by band key and by anchor: only kept blocks are
+        # candidates, so a key shared by hundreds of copies still costs one look-up per row.
+        kept_by_band: list[dict[int, list[int]]] = [defaultdict(list) for _ in range(self.bands)]
+        kept_by_anchor: dict[int, list[int]] = defaultdict(list)
         near_of = {row: k for k, row in enumerate(near_rows)}
         kept_id_of_near: dict[int, int] = {}  # near position in chunk -> kept id
         new_ids: list[int] = []
@@ -157,6 +156,13 @@ class Deduplicator:
                 shingles = unique[k]
                 candidates.update(earlier.get(k, ()))
                 candidates.update(kept_id_of_near[j] for j in within.get(k, ()) if j in kept_id_of_near)
+                row_keys = keys[k].tolist()
+                for band, key in enumerate(row_keys):
+                    candidates.update(kept_by_band[band].get(key, ()))
+                for anchor in anchors[k].tolist():
+                    sharing = kept_by_anchor.get(anchor, ())
+                    if len(sharing) <= ANCHOR_MAX_POSTINGS:  # a common phrase is not evidence
+                        candidates.update(sharing)
             decision = self._decide(text, shingles, candidates)
             if decision is not None:
                 target, similarity, reason = decision
@@ -174,6 +180,10 @@ class Deduplicator:
             if k is not None and shingles is not None:
                 self._shingles[block_id] = shingles
                 kept_id_of_near[k] = block_id
+                for band, key in enumerate(row_keys):
+                    kept_by_band[band][key].append(block_id)
+                for anchor in anchors[k].tolist():
+                    kept_by_anchor[anchor].append(block_id)
                 new_ids.append(block_id)
                 new_keys.append(k)
                 self._kept.append((self._doc_ids[number], block_idx, key, keys[k], anchors[k], shingles))
@@ -339,34 +349,3 @@ def _same_document_overlaps(chunk: list[tuple[int, int, str]], near_rows: list[i
     return out
 
 
-def _anchor_collisions(anchors: list[np.ndarray]) -> dict[int, list[int]]:
-    """For each near row, the earlier rows of the chunk sharing an anchor with it."""
-    if not anchors or not sum(len(a) for a in anchors):
-        return {}
-    flat = np.concatenate(anchors)
-    owner = np.repeat(np.arange(len(anchors)), [len(a) for a in anchors])
-    out: dict[int, set[int]] = defaultdict(set)
-    for flat_row, earlier_rows in _colliding_rows(flat.reshape(-1, 1)).items():
-        for e in earlier_rows:
-            if owner[e] != owner[flat_row]:
-                out[int(owner[flat_row])].add(int(owner[e]))
-    return {row: sorted(rows) for row, rows in out.items()}
-
-
-def _colliding_rows(keys: np.ndarray) -> dict[int, list[int]]:
-    """For each row, the earlier rows of the same chunk sharing a band key with it."""
-    out: dict[int, set[int]] = defaultdict(set)
-    for band in range(keys.shape[1]):
-        order = np.argsort(keys[:, band], kind="stable")
-        sorted_keys = keys[order, band]
-        run_start = prev = -2
-        # Positions p where sorted_keys[p + 1] == sorted_keys[p]: the (few) collisions.
-        for p in np.flatnonzero(sorted_keys[1:] == sorted_keys[:-1]).tolist():
-            if p != prev + 1:
-                run_start = p
-            newest = int(order[p + 1])
-            for q in range(run_start, p + 1):
-                a, b = sorted((int(order[q]), newest))
-                out[b].add(a)
-            prev = p
-    return {row: sorted(rows) for row, rows in out.items()}
