@@ -157,8 +157,8 @@ class Deduplicator:
                 candidates.update(earlier.get(k, ()))
                 candidates.update(kept_id_of_near[j] for j in within.get(k, ()) if j in kept_id_of_near)
                 row_keys = keys[k].tolist()
-                for band, key in enumerate(row_keys):
-                    candidates.update(kept_by_band[band].get(key, ()))
+                for band, band_key in enumerate(row_keys):
+                    candidates.update(kept_by_band[band].get(band_key, ()))
                 for anchor in anchors[k].tolist():
                     sharing = kept_by_anchor.get(anchor, ())
                     if len(sharing) <= ANCHOR_MAX_POSTINGS:  # a common phrase is not evidence
@@ -180,8 +180,8 @@ class Deduplicator:
             if k is not None and shingles is not None:
                 self._shingles[block_id] = shingles
                 kept_id_of_near[k] = block_id
-                for band, key in enumerate(row_keys):
-                    kept_by_band[band][key].append(block_id)
+                for band, band_key in enumerate(row_keys):
+                    kept_by_band[band][band_key].append(block_id)
                 for anchor in anchors[k].tolist():
                     kept_by_anchor[anchor].append(block_id)
                 new_ids.append(block_id)
