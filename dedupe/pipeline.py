@@ -443,12 +443,7 @@ def dedup_run(plan: RunPlan) -> int:
             docs = pa.concat_tables(pq.read_table(p, columns=["doc_id", "path", "record", "published"])
                                     for p in doc_parts)
             order = document_order(zip(*(docs[c].to_pylist() for c in docs.column_names), strict=True))
-            blocks = pa.concat_tables(
-                pq.read_table(p, columns=["doc_id", "block_idx", "text"], filters=[("label", "=", "content")])
-                for p in _staged_parts(stage, "blocks"))
-            rank = pc.index_in(blocks["doc_id"], value_set=pa.array(order, pa.string()))
-            blocks = blocks.append_column("rank", rank).sort_by([("rank", "ascending"),
-                                                                 ("block_idx", "ascending")])
+            buckets = _content_in_keep_order(stage, order, plan.settings.dedup_bucket_docs)
 
             def write_signatures(doc_ids: list[str], block_idxs: list[int], sigs: np.ndarray) -> None:
                 sig_writer.write_table(pa.table({
@@ -460,8 +455,9 @@ def dedup_run(plan: RunPlan) -> int:
             deduplicator = Deduplicator(plan.settings, on_signatures=write_signatures)
             if (prior := _committed_index(plan, deduplicator.layout)) is not None:
                 deduplicator.preload(prior)  # earlier runs' kept blocks stay kept
-            for doc_id, doc_blocks in _grouped(blocks):
-                deduplicator.add(doc_id, doc_blocks)
+            for bucket in buckets:
+                for doc_id, doc_blocks in _grouped(bucket):
+                    deduplicator.add(doc_id, doc_blocks)
             decisions = deduplicator.finish()
             stats = deduplicator.document_stats()
             kept = deduplicator.kept_index()
@@ -476,6 +472,39 @@ def dedup_run(plan: RunPlan) -> int:
         w.write_table(pa.Table.from_pylist([{"doc_id": k, **asdict(v)} for k, v in stats.items()],
                                            schema=DOC_STATS))
     return len(decisions)
+
+
+def _content_in_keep_order(stage: Path, order: list[str], bucket_docs: int) -> Iterator[pa.Table]:
+    """The content blocks of the run in keep-order, a bounded bucket at a time (an external sort).
+
+    Each staged part is read once and its blocks are appended to the bucket of their document's
+    rank (``bucket_docs`` documents per bucket, one Parquet file each); the buckets are then read
+    back in order and sorted in memory. Memory holds one part or one bucket, never the run.
+    """
+    ranks = pa.array(order, pa.string())
+    sort_dir = stage / "dedup" / "buckets"
+    writers: dict[int, pq.ParquetWriter] = {}
+    schema = pa.schema([("doc_id", pa.string()), ("block_idx", pa.int32()), ("text", pa.large_string()),
+                        ("rank", pa.int64())])
+    try:
+        for part in _staged_parts(stage, "blocks"):
+            blocks = pq.read_table(part, columns=["doc_id", "block_idx", "text"],
+                                   filters=[("label", "=", "content")])
+            rank = pc.cast(pc.index_in(blocks["doc_id"], value_set=ranks), pa.int64())
+            blocks = blocks.append_column("rank", rank).cast(schema)
+            bucket_of = pc.divide(rank, bucket_docs)  # integer division of int64
+            for bucket in pc.unique(bucket_of).to_pylist():
+                if bucket not in writers:
+                    sort_dir.mkdir(parents=True, exist_ok=True)
+                    writers[bucket] = pq.ParquetWriter(sort_dir / f"{bucket:08d}.parquet", schema)
+                writers[bucket].write_table(blocks.filter(pc.equal(bucket_of, bucket)))
+    finally:
+        for writer in writers.values():
+            writer.close()
+    for bucket in sorted(writers):
+        path = sort_dir / f"{bucket:08d}.parquet"
+        yield pq.read_table(path).sort_by([("rank", "ascending"), ("block_idx", "ascending")])
+        path.unlink()
 
 
 def _grouped(blocks: pa.Table) -> Iterator[tuple[str, list[tuple[int, str]]]]:

@@ -73,6 +73,9 @@ class Settings:
     #: Share of a block's shingles found in one kept block that makes it a repeat (an edited or
     #: trimmed copy), verified exactly like the Jaccard similarity.
     containment_threshold: float = 0.6
+    #: Documents per bucket of the external sort that feeds the deduplicator in keep-order (bounds
+    #: the memory of the global pass: one bucket of text at a time).
+    dedup_bucket_docs: int = 20000
     #: A document whose content duplicates other documents at this share is ``near_duplicate_of``.
     near_duplicate_ratio: float = 0.8
 
@@ -105,7 +108,8 @@ class Settings:
     def __post_init__(self) -> None:
         positive = ("max_file_bytes", "max_record_bytes", "max_block_chars", "target_block_chars",
                     "batch_files", "rows_per_group", "site_chrome_min_docs", "site_chrome_prose_min_docs",
-                    "title_search_blocks", "num_perm", "shingle_words", "near_min_words")
+                    "title_search_blocks", "num_perm", "shingle_words", "near_min_words",
+                    "dedup_bucket_docs")
         for name in ("jaccard_threshold", "containment_threshold", "near_duplicate_ratio"):
             if not 0.0 < getattr(self, name) <= 1.0:
                 raise ValueError(f"setting {name} must be within (0, 1], got {getattr(self, name)!r}")

@@ -260,3 +260,11 @@ def test_worker_processes_give_the_same_corpus(tmp_path: Path, seeds_dir: Path) 
     run_pipeline([tmp_path / "in"], tmp_path / "one", Settings(batch_files=3, workers=1))
     run_pipeline([tmp_path / "in"], tmp_path / "two", Settings(batch_files=3, workers=2))
     assert _labels(tmp_path / "two") == _labels(tmp_path / "one")
+
+
+def test_the_external_sort_of_the_duplicate_pass_does_not_change_decisions(tmp_path: Path, seeds_dir: Path) -> None:
+    _syndicated_inputs(tmp_path / "in", seeds_dir, sites=3)
+    run_pipeline([tmp_path / "in"], tmp_path / "one", Settings(workers=1))
+    run_pipeline([tmp_path / "in"], tmp_path / "many", Settings(workers=1, dedup_bucket_docs=2))
+    assert _labels(tmp_path / "many") == _labels(tmp_path / "one")
+    assert sum(1 for row in _labels(tmp_path / "one") if row[2] == "duplicate") > 20
