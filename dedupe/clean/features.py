@@ -27,14 +27,9 @@ import justext
 import numpy as np
 from numba import njit
 
-_WORD: Final = re.compile(r"\w+", re.UNICODE)
-# CJK, Japanese kana and Hangul: no spaces between words, so words are counted by characters.
-_CJK: Final = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+#: Confirms a URL where the kernel saw a hint of one ("://", "www.", ".com"...).
 _URL: Final = re.compile(r"https?://|www\.\w|\w\.(com|org|net|co\.uk|gov|edu)\b", re.IGNORECASE)
-_EMOJI: Final = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF\U0001F000-\U0001F2FF]")
-#: Characters that end a sentence, possibly followed by closing quotes or brackets.
-_TERMINAL: Final = re.compile(r"[.!?…。！？][\"'”’»)\]」』]*$")
-#: Characters per "word" for scripts written without spaces.
+#: Characters per "word" for CJK, kana and Hangul, written without spaces between words.
 CJK_CHARS_PER_WORD: Final = 2.0
 
 

@@ -34,7 +34,6 @@ class RuleSet:
     """
 
     def __init__(self, *pairs: tuple[str, str]) -> None:
-        self.names = tuple(name for name, _ in pairs)
         for name, pattern in pairs:  # a bad pattern fails here, alone, not inside the alternation
             re.compile(pattern)
             if _UPPER_LITERAL.search(pattern):
