@@ -138,8 +138,8 @@ def analyse_lines(texts: Sequence[str]) -> list[LineFacts]:
     missing = [t for t in dict.fromkeys(texts) if t not in known]
     if missing:
         lowers = [t.lower() for t in missing]
-        fresh = {t: _facts(t, low, f) for t, low, f in zip(missing, lowers, line_features_batch(missing),
-                                                             strict=True)}
+        features = line_features_batch(missing, lowers)
+        fresh = {t: _facts(t, low, f) for t, low, f in zip(missing, lowers, features, strict=True)}
         known.update(fresh)
         with _CACHE_LOCK:
             if len(_CACHE) + len(fresh) > _CACHE_MAX:

@@ -207,11 +207,13 @@ def is_prose(words: int, stop_ratio: float, terminal: bool, colon_end: bool, sho
     return words >= 8 and ends and stop_ratio >= 0.2 and not shouting
 
 
-def line_features_batch(texts: Sequence[str]) -> list[LineFeatures]:
-    """Features of each (trimmed) line, computed together in one compiled pass."""
+def line_features_batch(texts: Sequence[str], lowers: Sequence[str] | None = None) -> list[LineFeatures]:
+    """Features of each (trimmed) line, computed together in one compiled pass; ``lowers``, the
+    lines lower-cased, when the caller has them already."""
     if not texts:
         return []
-    buf = np.frombuffer("\n".join(texts).lower().encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    joined = "\n".join(lowers) if lowers is not None else "\n".join(texts).lower()
+    buf = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)
     out = np.zeros((len(texts), 7), dtype=np.int64)
     _features(buf, _common_word_table(), out)
     words, common_hits, cjk_chars, emoji, terminal, colon_end, url = (col.tolist() for col in out.T)
