@@ -8,11 +8,14 @@ A run goes through these stages, each handing the next only small things (paths,
    batch's documents into staged Parquet parts, with the line statistics of each site.
 3. :func:`resolve_run` makes documents unique across batches (the same text under two paths).
 4. :func:`learn_site_chrome` finds, from the line statistics, the lines each site repeats.
-5. :func:`finalize_batch` (once per part, in parallel) labels every block (cleaning) and rewrites
-   the part.
+5. :func:`clean_part` (once per part, in parallel) labels every block (cleaning) and computes the
+   duplicate features of its content blocks (signatures, band keys, shingle sets); only the labels
+   and features are staged, the part itself is not rewritten.
 6. :func:`dedup_run` decides, over the whole run in keep-order, which content blocks duplicate an
-   earlier one; :func:`apply_dedup` (once per part, in parallel) labels them.
-7. :func:`publish_run` moves each staged table to ``OUT/<table>/run=<id>/`` by renaming it.
+   earlier one, from the features alone (no text).
+7. :func:`assemble_part` (once per part, in parallel) applies labels and decisions to the staged
+   text with column operations and writes the part's final documents and blocks.
+8. :func:`publish_run` moves each staged table to ``OUT/<table>/run=<id>/`` by renaming it.
 
 Nothing under ``OUT/<table>/`` is ever written in place, so readers never see a partial file.
 :func:`run_pipeline` chains the stages in one process, without Prefect.
@@ -55,7 +58,8 @@ from dedupe.corpus import (
     recover,
     remove_abandoned_staging,
 )
-from dedupe.dedup.deduplicator import Decision, Deduplicator, DocumentStats
+from dedupe.dedup.deduplicator import Deduplicator, DocumentStats
+from dedupe.dedup.features import FEATURES, FeatureComputer
 from dedupe.dedup.order import document_order
 from dedupe.document import LABELS, Block, Document, InputError, InputFile
 from dedupe.parallel import map_in_processes
@@ -63,8 +67,10 @@ from dedupe.readers.corpus import read_documents
 from dedupe.readers.discover import discover
 from dedupe.readers.formats import read_input
 from dedupe.schema import (
+    BLOCK_LABELS,
     BLOCKS,
     DECISIONS,
+    DOC_FACTS,
     DOC_STATS,
     DOCUMENTS,
     INDEX,
@@ -75,10 +81,15 @@ from dedupe.schema import (
 )
 from dedupe.segment import segment
 from dedupe.settings import Settings
-from dedupe.writers.corpus import PART_TABLES, CorpusPartWriter, write_document
+from dedupe.writers.corpus import PART_TABLES, CorpusPartWriter
 from dedupe.writers.parquet import TableWriter, fsync_dir
 
 STAGING = "_staging"
+#: Staged features carry the part and the row of the block in the part's staged blocks.
+FEATURES_STAGED = FEATURES.append(pa.field("part", pa.int32(), nullable=False)).append(
+    pa.field("row", pa.int32(), nullable=False))
+#: All decisions of a run before they are split by part.
+DECISIONS_ALL = pa.schema([pa.field("part", pa.int32(), nullable=False), *DECISIONS])
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -243,7 +254,7 @@ def _read_manifest(path: str | Path) -> list[InputFile]:
 def process_batch(manifest: str | Path, run_id: str, settings: Settings | None = None) -> BatchResult:
     """Read, decode, extract and segment the files of one batch into staged Parquet parts.
 
-    Blocks are all ``content`` here; :func:`finalize_batch` labels them once the whole run has been
+    Blocks are all ``content`` here; :func:`clean_part` labels them once the whole run has been
     seen (site chrome needs every page of a site).
     """
     settings = settings or Settings()
@@ -382,41 +393,109 @@ def _site_chrome(stage: Path) -> dict[str, frozenset[int]]:
     return chrome_keys(pq.read_table(path, columns=["source", "key"])) if path.exists() else {}
 
 
-def _rewrite_part(plan: RunPlan, part: str, transform: Callable[[Document], Document]) -> BatchResult:
-    """Pass every document of a staged part through ``transform`` and rewrite the part."""
-    started = time.perf_counter()
+def _part_paths(plan: RunPlan, part: str) -> tuple[Path, Path]:
     stage = Path(plan.staging_dir)
-    docs_path = stage / "documents" / f"{part}.parquet"
-    blocks_path = stage / "blocks" / f"{part}.parquet"
+    return stage / "documents" / f"{part}.parquet", stage / "blocks" / f"{part}.parquet"
+
+
+def _part_number(part: str) -> int:
+    """``part-000042`` -> 42 (parts are named after their batch)."""
+    return int(part.rsplit("-", 1)[1])
+
+
+class _Columns:
+    """Rows gathered column by column and written a slice at a time (bounded memory, no dict per row)."""
+
+    def __init__(self, writer: TableWriter, flush_rows: int = 65536) -> None:
+        self.writer = writer
+        self.flush_rows = flush_rows
+        self.columns: dict[str, list[Any]] = {name: [] for name in writer.schema.names}
+
+    def flush(self, force: bool = False) -> None:
+        first = next(iter(self.columns.values()))
+        if first and (force or len(first) >= self.flush_rows):
+            self.writer.write_table(pa.Table.from_pydict(self.columns, schema=self.writer.schema))
+            for values in self.columns.values():
+                values.clear()
+
+
+def clean_part(plan: RunPlan, part: str) -> BatchResult:
+    """Label every block of one staged part (cleaning) and compute its duplicate features.
+
+    Writes, beside the staged part (which is not rewritten): the labels row for row with its blocks,
+    the documents' facts (title, author, date: the keep-order needs them), the dedup features of its
+    content blocks (:mod:`dedupe.dedup.features`) and its ``signatures`` table.
+    """
+    started = time.perf_counter()
+    s = plan.settings
+    stage = Path(plan.staging_dir)
+    docs_path, blocks_path = _part_paths(plan, part)
     result = BatchResult(batch=part, part=part)
     if not docs_path.exists():
         return result
-    meta = _metadata(plan.run_id, plan.settings)
-    rows = plan.settings.rows_per_group
-    # Written beside the staged part, then renamed over it: the staged part is intact until then.
-    new_docs = docs_path.with_name(f"{part}.new.parquet")
-    new_blocks = blocks_path.with_name(f"{part}.new.parquet")
-    with TableWriter(new_docs, DOCUMENTS, table="documents", metadata=meta, rows_per_group=rows) as dw, \
-            TableWriter(new_blocks, BLOCKS, table="blocks", metadata=meta, rows_per_group=rows * 32) as bw:
-        for doc in read_documents(docs_path, blocks_path, batch_size=rows):
-            doc = transform(doc)
-            write_document(dw, bw, doc, plan.run_id)
+    meta = _metadata(plan.run_id, s)
+    site_chrome = _site_chrome(stage) if s.clean else {}
+    computer = FeatureComputer(s)
+    number = _part_number(part)
+    with TableWriter(stage / "labels" / f"{part}.parquet", BLOCK_LABELS, table="labels",
+                     metadata=meta) as label_writer, \
+            TableWriter(stage / "docfacts" / f"{part}.parquet", DOC_FACTS, table="docfacts",
+                        metadata=meta) as facts_writer, \
+            TableWriter(stage / "features" / f"{part}.parquet", FEATURES_STAGED, table="features",
+                        metadata=meta) as features_writer, \
+            TableWriter(stage / "signatures" / f"{part}.parquet", SIGNATURES, table="signatures",
+                        metadata=meta) as sig_writer:
+        labels, facts = _Columns(label_writer), _Columns(facts_writer)
+        content: tuple[list[str], list[int], list[str], list[int]] = ([], [], [], [])
+        row = 0
+
+        def flush_features() -> None:
+            doc_ids, idxs, texts, rows = content
+            if s.dedup and texts:
+                table, signatures = computer.compute(doc_ids, idxs, texts)
+                features_writer.write_table(
+                    table.append_column("part", pa.array([number] * len(rows), pa.int32()))
+                    .append_column("row", pa.array(rows, pa.int32())))
+                near = pa.array(np.flatnonzero(table["n_words"].to_numpy() >= s.near_min_words))
+                sig_writer.write_table(pa.table({
+                    "doc_id": table["doc_id"].take(near), "block_idx": table["block_idx"].take(near),
+                    "minhash": pa.FixedSizeListArray.from_arrays(signatures.reshape(-1), s.num_perm).cast(
+                        pa.list_(pa.uint32())),
+                    "run_id": pa.array([plan.run_id] * len(near), pa.string())}))
+            for values in content:
+                values.clear()
+
+        for doc in read_documents(docs_path, blocks_path, batch_size=s.rows_per_group):
+            if s.clean:
+                doc = clean_document(doc, s, site_chrome.get(doc.source, ()))
+            cols = labels.columns
+            for b in doc.blocks:
+                cols["label"].append(b.label)
+                cols["reason"].append(b.reason)
+                cols["duplicate_of_doc"].append(b.duplicate_of_doc)
+                cols["duplicate_of_block"].append(b.duplicate_of_block)
+                cols["similarity"].append(b.similarity)
+                if b.label == "content":
+                    content[0].append(doc.doc_id)
+                    content[1].append(b.idx)
+                    content[2].append(b.text)
+                    content[3].append(row)
+                row += 1
+            for name, value in (("doc_id", doc.doc_id), ("path", doc.path), ("record", doc.record),
+                                ("title", doc.title), ("author", doc.author), ("published", doc.published)):
+                facts.columns[name].append(value)
+            labels.flush()
+            facts.flush()
+            if len(content[2]) >= 4096:
+                flush_features()
             result.documents += 1
             for label, n in doc.label_counts().items():
                 result.blocks[label] += n
-    new_docs.replace(docs_path)
-    new_blocks.replace(blocks_path)
+        flush_features()
+        labels.flush(force=True)
+        facts.flush(force=True)
     result.seconds = time.perf_counter() - started
     return result
-
-
-def finalize_batch(plan: RunPlan, part: str) -> BatchResult:
-    """Label every block of one staged part (cleaning) and rewrite its documents and blocks."""
-    if not plan.settings.clean:
-        return _rewrite_part(plan, part, lambda doc: doc)
-    site_chrome = _site_chrome(Path(plan.staging_dir))
-    return _rewrite_part(plan, part, lambda doc: clean_document(doc, plan.settings,
-                                                                  site_chrome.get(doc.source, ())))
 
 
 # --- duplicates -----------------------------------------------------------------------------------
@@ -424,80 +503,94 @@ def finalize_batch(plan: RunPlan, part: str) -> BatchResult:
 def dedup_run(plan: RunPlan) -> int:
     """Decide, over the whole run, which content blocks duplicate an earlier kept block.
 
-    Documents are taken in keep-order (:func:`dedupe.dedup.order.document_order`); the decisions,
-    the per-document duplicate shares and the signatures are staged for :func:`apply_dedup`.
+    Documents are taken in keep-order (:func:`dedupe.dedup.order.document_order`), their blocks'
+    features read back through an external sort; the decisions and the per-document duplicate
+    shares are staged per part for :func:`assemble_part`, the kept blocks form the run's ``index``.
+    Memory holds the index of kept blocks and one bucket of features, never text.
     Returns the number of duplicate blocks.
     """
+    s = plan.settings
     stage = Path(plan.staging_dir)
     dedup_dir = stage / "dedup"
     dedup_dir.mkdir(exist_ok=True)
-    meta = _metadata(plan.run_id, plan.settings)
-    doc_parts = _staged_parts(stage, "documents")
-    decisions: list[Decision] = []
+    meta = _metadata(plan.run_id, s)
+    facts_parts = _staged_parts(stage, "docfacts")
+    computer = FeatureComputer(s)
+    part_of: dict[str, int] = {}
+    n_decisions = 0
     stats: dict[str, DocumentStats] = {}
-    kept: pa.Table | None = None
-    layout: dict[str, int] = {}
-    with TableWriter(stage / "signatures" / "part-000000.parquet", SIGNATURES, table="signatures",
-                     metadata=meta) as sig_writer:
-        if plan.settings.dedup and doc_parts:
-            docs = pa.concat_tables(pq.read_table(p, columns=["doc_id", "path", "record", "published"])
-                                    for p in doc_parts)
-            order = document_order(zip(*(docs[c].to_pylist() for c in docs.column_names), strict=True))
-            buckets = _content_in_keep_order(stage, order, plan.settings.dedup_bucket_docs)
+    all_decisions = dedup_dir / "decisions.parquet"
+    with TableWriter(stage / "index" / "part-000000.parquet", INDEX, table="index",
+                     metadata=meta | {"index_layout": json.dumps(computer.layout)}) as index_writer, \
+            TableWriter(all_decisions, DECISIONS_ALL, table="decisions", metadata=meta) as decision_writer:
+        if s.dedup and facts_parts:
+            facts = pa.concat_tables(pq.read_table(p, columns=["doc_id", "path", "record", "published"])
+                                     for p in facts_parts)
+            order = document_order(zip(*(facts[c].to_pylist() for c in facts.column_names), strict=True))
+            run_id = pa.scalar(plan.run_id, pa.string())
 
-            def write_signatures(doc_ids: list[str], block_idxs: list[int], sigs: np.ndarray) -> None:
-                sig_writer.write_table(pa.table({
-                    "doc_id": doc_ids, "block_idx": pa.array(block_idxs, pa.int32()),
-                    "minhash": pa.ListArray.from_arrays(
-                        np.arange(0, sigs.size + 1, sigs.shape[1], dtype=np.int32), sigs.reshape(-1)),
-                    "run_id": [plan.run_id] * len(doc_ids)}))
+            def write_kept(kept: pa.Table) -> None:
+                index_writer.write_table(kept.append_column("run_id", pa.repeat(run_id, kept.num_rows)))
 
-            deduplicator = Deduplicator(plan.settings, on_signatures=write_signatures)
+            deduplicator = Deduplicator(s, on_decisions=decision_writer.write_table, on_kept=write_kept)
             if (prior := _committed_index(plan, deduplicator.layout)) is not None:
                 deduplicator.preload(prior)  # earlier runs' kept blocks stay kept
-            for bucket in buckets:
-                for doc_id, doc_blocks in _grouped(bucket):
-                    deduplicator.add(doc_id, doc_blocks)
-            decisions = deduplicator.finish()
+            for bucket in _features_in_keep_order(stage, order, s.dedup_bucket_docs):
+                deduplicator.add_features(bucket)
+            deduplicator.finish()
             stats = deduplicator.document_stats()
-            kept = deduplicator.kept_index()
-            layout = deduplicator.layout
-    with TableWriter(stage / "index" / "part-000000.parquet", INDEX, table="index",
-                     metadata=meta | {"index_layout": json.dumps(layout)}) as w:
-        if kept is not None:
-            w.write_table(kept.append_column("run_id", pa.array([plan.run_id] * kept.num_rows, pa.string())))
-    with TableWriter(dedup_dir / "decisions.parquet", DECISIONS, table="decisions", metadata=meta) as w:
-        w.write_table(pa.Table.from_pylist([asdict(d) for d in decisions], schema=DECISIONS))
-    with TableWriter(dedup_dir / "documents.parquet", DOC_STATS, table="doc_stats", metadata=meta) as w:
-        w.write_table(pa.Table.from_pylist([{"doc_id": k, **asdict(v)} for k, v in stats.items()],
-                                           schema=DOC_STATS))
-    return len(decisions)
+            for p in facts_parts:
+                for doc_id in pq.read_table(p, columns=["doc_id"])["doc_id"].to_pylist():
+                    part_of[doc_id] = _part_number(p.stem)
+    n_decisions = _split_by_part(plan, all_decisions, stats, part_of)
+    all_decisions.unlink()
+    return n_decisions
 
 
-def _content_in_keep_order(stage: Path, order: list[str], bucket_docs: int) -> Iterator[pa.Table]:
-    """The content blocks of the run in keep-order, a bounded bucket at a time (an external sort).
+def _split_by_part(plan: RunPlan, all_decisions: Path, stats: dict[str, DocumentStats],
+                   part_of: dict[str, int]) -> int:
+    """Stage the decisions and shares of each part in its own file (what :func:`assemble_part` reads)."""
+    stage = Path(plan.staging_dir)
+    meta = _metadata(plan.run_id, plan.settings)
+    decisions = pq.read_table(all_decisions).sort_by([("part", "ascending"), ("row", "ascending")])
+    parts = decisions["part"].to_numpy()
+    stat_rows: dict[int, list[dict[str, Any]]] = {}
+    for doc_id, st in stats.items():
+        stat_rows.setdefault(part_of[doc_id], []).append({"doc_id": doc_id, **asdict(st)})
+    for part in staged_parts(plan):
+        number = _part_number(part)
+        lo, hi = np.searchsorted(parts, [number, number + 1])
+        with TableWriter(stage / "dedup" / "decisions" / f"{part}.parquet", DECISIONS, table="decisions",
+                         metadata=meta) as w:
+            w.write_table(decisions.slice(int(lo), int(hi - lo)))
+        with TableWriter(stage / "dedup" / "documents" / f"{part}.parquet", DOC_STATS, table="doc_stats",
+                         metadata=meta) as w:
+            w.write_table(pa.Table.from_pylist(stat_rows.get(number, []), schema=DOC_STATS))
+    return int(decisions.num_rows)
 
-    Each staged part is read once and its blocks are appended to the bucket of their document's
+
+def _features_in_keep_order(stage: Path, order: list[str], bucket_docs: int) -> Iterator[pa.Table]:
+    """The content blocks' features in keep-order, a bounded bucket at a time (an external sort).
+
+    Each staged part is read once and its rows are appended to the bucket of their document's
     rank (``bucket_docs`` documents per bucket, one Parquet file each); the buckets are then read
     back in order and sorted in memory. Memory holds one part or one bucket, never the run.
     """
     ranks = pa.array(order, pa.string())
     sort_dir = stage / "dedup" / "buckets"
     writers: dict[int, pq.ParquetWriter] = {}
-    schema = pa.schema([("doc_id", pa.string()), ("block_idx", pa.int32()), ("text", pa.large_string()),
-                        ("rank", pa.int64())])
+    schema = FEATURES_STAGED.append(pa.field("rank", pa.int64()))
     try:
-        for part in _staged_parts(stage, "blocks"):
-            blocks = pq.read_table(part, columns=["doc_id", "block_idx", "text"],
-                                   filters=[("label", "=", "content")])
-            rank = pc.cast(pc.index_in(blocks["doc_id"], value_set=ranks), pa.int64())
-            blocks = blocks.append_column("rank", rank).cast(schema)
+        for part in _staged_parts(stage, "features"):
+            features = pq.read_table(part)
+            rank = pc.cast(pc.index_in(features["doc_id"], value_set=ranks), pa.int64())
+            features = features.append_column("rank", rank).cast(schema)
             bucket_of = pc.divide(rank, bucket_docs)  # integer division of int64
             for bucket in pc.unique(bucket_of).to_pylist():
                 if bucket not in writers:
                     sort_dir.mkdir(parents=True, exist_ok=True)
                     writers[bucket] = pq.ParquetWriter(sort_dir / f"{bucket:08d}.parquet", schema)
-                writers[bucket].write_table(blocks.filter(pc.equal(bucket_of, bucket)))
+                writers[bucket].write_table(features.filter(pc.equal(bucket_of, bucket)))
     finally:
         for writer in writers.values():
             writer.close()
@@ -507,41 +600,83 @@ def _content_in_keep_order(stage: Path, order: list[str], bucket_docs: int) -> I
         path.unlink()
 
 
-def _grouped(blocks: pa.Table) -> Iterator[tuple[str, list[tuple[int, str]]]]:
-    """``(doc_id, [(block_idx, text)...])`` of a table sorted by document."""
-    current: str | None = None
-    group: list[tuple[int, str]] = []
-    for batch in blocks.to_batches(max_chunksize=65536):
-        for doc_id, block_idx, text in zip(batch["doc_id"].to_pylist(), batch["block_idx"].to_pylist(),
-                                           batch["text"].to_pylist(), strict=True):
-            if doc_id != current:
-                if current is not None:
-                    yield current, group
-                current, group = doc_id, []
-            group.append((block_idx, text))
-    if current is not None:
-        yield current, group
+def assemble_part(plan: RunPlan, part: str) -> BatchResult:
+    """Write one part's final documents and blocks: the staged text with the cleaner's labels and
+    the duplicate decisions applied (column operations; the part is written once more, atomically)."""
+    started = time.perf_counter()
+    stage = Path(plan.staging_dir)
+    docs_path, blocks_path = _part_paths(plan, part)
+    result = BatchResult(batch=part, part=part)
+    if not docs_path.exists():
+        return result
+    blocks = pq.read_table(blocks_path)
+    labels = pq.read_table(stage / "labels" / f"{part}.parquet")
+    label = labels["label"].to_pylist()
+    reason = labels["reason"].to_pylist()
+    dup_doc = labels["duplicate_of_doc"].to_pylist()
+    dup_block = labels["duplicate_of_block"].to_pylist()
+    similarity = labels["similarity"].to_pylist()
+    decisions_path = stage / "dedup" / "decisions" / f"{part}.parquet"
+    if decisions_path.exists():
+        decisions = pq.read_table(decisions_path)
+        for row, doc, block, sim, why in zip(*(decisions[c].to_pylist() for c in DECISIONS.names),
+                                             strict=True):
+            if label[row] == "content":
+                label[row], reason[row] = "duplicate", f"duplicate:{why}"
+                dup_doc[row], dup_block[row], similarity[row] = doc, block, sim
+    for name, values, type_ in (("label", label, pa.string()), ("reason", reason, pa.string()),
+                                ("duplicate_of_doc", dup_doc, pa.string()),
+                                ("duplicate_of_block", dup_block, pa.int32()),
+                                ("similarity", similarity, pa.float32())):
+        blocks = blocks.set_column(blocks.schema.get_field_index(name), name, pa.array(values, type_))
+    docs = _assemble_documents(pq.read_table(docs_path), blocks, label,
+                               pq.read_table(stage / "docfacts" / f"{part}.parquet"),
+                               stage / "dedup" / "documents" / f"{part}.parquet")
+    meta = _metadata(plan.run_id, plan.settings)
+    rows = plan.settings.rows_per_group
+    # Written beside the staged part, then renamed over it: the staged part is intact until then.
+    new_docs = docs_path.with_name(f"{part}.new.parquet")
+    new_blocks = blocks_path.with_name(f"{part}.new.parquet")
+    with TableWriter(new_docs, DOCUMENTS, table="documents", metadata=meta, rows_per_group=rows) as w:
+        w.write_table(docs)
+    with TableWriter(new_blocks, BLOCKS, table="blocks", metadata=meta, rows_per_group=rows * 32) as w:
+        w.write_table(blocks)
+    new_docs.replace(docs_path)
+    new_blocks.replace(blocks_path)
+    result.documents = docs.num_rows
+    for name, n in Counter(label).items():
+        result.blocks[name] += n
+    result.seconds = time.perf_counter() - started
+    return result
 
 
-def apply_dedup(plan: RunPlan, part: str) -> BatchResult:
-    """Label the duplicates of one staged part and set its documents' duplicate shares."""
-    dedup_dir = Path(plan.staging_dir) / "dedup"
-    decisions = {(d["doc_id"], d["block_idx"]): d
-                 for d in pq.read_table(dedup_dir / "decisions.parquet").to_pylist()}
-    stats = {d["doc_id"]: d for d in pq.read_table(dedup_dir / "documents.parquet").to_pylist()}
-
-    def apply(doc: Document) -> Document:
-        for b in doc.blocks:
-            d = decisions.get((doc.doc_id, b.idx))
-            if d is not None and b.label == "content":
-                b.label, b.reason = "duplicate", f"duplicate:{d['reason']}"
-                b.duplicate_of_doc, b.duplicate_of_block = d["dup_doc"], d["dup_block"]
-                b.similarity = d["similarity"]
-        if (st := stats.get(doc.doc_id)) is not None:
-            doc.duplicate_ratio, doc.near_duplicate_of = st["duplicate_ratio"], st["near_duplicate_of"]
-        return doc
-
-    return _rewrite_part(plan, part, apply)
+def _assemble_documents(docs: pa.Table, blocks: pa.Table, label: list[str], facts: pa.Table,
+                        stats_path: Path) -> pa.Table:
+    """The documents of a part with what cleaning and deduplication decided: facts, label counts,
+    the clean body and the duplicate shares."""
+    n_blocks = docs["n_blocks"].to_numpy()
+    doc_of_row = np.repeat(np.arange(docs.num_rows), n_blocks)
+    labels = np.array(label, dtype=object)
+    for name in ("title", "author", "published"):
+        docs = docs.set_column(docs.schema.get_field_index(name), name, facts[name])
+    for name in LABELS:
+        counts = np.bincount(doc_of_row[labels == name], minlength=docs.num_rows).astype(np.int32)
+        docs = docs.set_column(docs.schema.get_field_index(f"n_{name}"), f"n_{name}", pa.array(counts))
+    content_rows = np.flatnonzero(labels == "content")
+    texts = blocks["text"].take(pa.array(content_rows)).to_pylist()
+    bounds = np.searchsorted(doc_of_row[content_rows], np.arange(docs.num_rows + 1)).tolist()
+    body = ["\n\n".join(texts[bounds[d]:bounds[d + 1]]) for d in range(docs.num_rows)]
+    docs = docs.set_column(docs.schema.get_field_index("text"), "text", pa.array(body, pa.large_string()))
+    stats = pq.read_table(stats_path) if stats_path.exists() else None
+    if stats is not None and stats.num_rows:
+        by_doc = {d["doc_id"]: d for d in stats.to_pylist()}
+        ratio = [by_doc[d]["duplicate_ratio"] if d in by_doc else 0.0 for d in docs["doc_id"].to_pylist()]
+        near = [by_doc[d]["near_duplicate_of"] if d in by_doc else None for d in docs["doc_id"].to_pylist()]
+        docs = docs.set_column(docs.schema.get_field_index("duplicate_ratio"), "duplicate_ratio",
+                               pa.array(ratio, pa.float32()))
+        docs = docs.set_column(docs.schema.get_field_index("near_duplicate_of"), "near_duplicate_of",
+                               pa.array(near, pa.string()))
+    return docs
 
 
 def read_batches(plan: RunPlan) -> list[BatchResult]:
@@ -551,17 +686,17 @@ def read_batches(plan: RunPlan) -> list[BatchResult]:
 
 
 def clean_parts(plan: RunPlan) -> list[BatchResult]:
-    """:func:`finalize_batch` over every staged part, on every core."""
-    return map_in_processes(partial(finalize_batch, plan), staged_parts(plan), plan.settings.workers)
+    """:func:`clean_part` over every staged part, on every core."""
+    return map_in_processes(partial(clean_part, plan), staged_parts(plan), plan.settings.workers)
 
 
-def label_duplicates(plan: RunPlan) -> list[BatchResult]:
-    """:func:`apply_dedup` over every staged part, on every core."""
-    return map_in_processes(partial(apply_dedup, plan), staged_parts(plan), plan.settings.workers)
+def assemble_parts(plan: RunPlan) -> list[BatchResult]:
+    """:func:`assemble_part` over every staged part, on every core."""
+    return map_in_processes(partial(assemble_part, plan), staged_parts(plan), plan.settings.workers)
 
 
 def staged_parts(plan: RunPlan) -> list[str]:
-    """Names of the staged document parts (``part-000000``...), the units of :func:`finalize_batch`."""
+    """Names of the staged document parts (``part-000000``...), the units of :func:`clean_part`."""
     return [p.stem for p in _staged_parts(Path(plan.staging_dir), "documents")]
 
 
@@ -646,7 +781,7 @@ def run_pipeline(inputs: Sequence[str | Path], out_dir: str | Path, settings: Se
         learn_site_chrome(plan)
         clean_parts(plan)
         dedup_run(plan)
-        labelled = label_duplicates(plan)
+        labelled = assemble_parts(plan)
         summary = summarize(plan, read, labelled, repeats, time.perf_counter() - started)
         publish_run(plan, summary)
     return summary

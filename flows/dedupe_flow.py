@@ -55,9 +55,9 @@ def dedup_task(plan: RunPlan) -> int:
     return pipeline.dedup_run(plan)
 
 
-@task(name="label-duplicates", cache_policy=NO_CACHE)
-def label_duplicates_task(plan: RunPlan) -> list[BatchResult]:
-    return pipeline.label_duplicates(plan)
+@task(name="assemble", cache_policy=NO_CACHE)
+def assemble_task(plan: RunPlan) -> list[BatchResult]:
+    return pipeline.assemble_parts(plan)
 
 
 @task(name="publish", cache_policy=NO_CACHE)
@@ -92,7 +92,7 @@ def dedupe_flow(
         learn_site_chrome_task(plan)
         clean_parts_task(plan)
         dedup_task(plan)
-        labelled = label_duplicates_task(plan)
+        labelled = assemble_task(plan)
         summary = pipeline.summarize(plan, read, labelled, repeats, time.perf_counter() - started)
         publish_task(plan, summary)
     summary.seconds = time.perf_counter() - started

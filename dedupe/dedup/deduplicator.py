@@ -1,7 +1,8 @@
 """Decide which blocks repeat an earlier one, in a fixed order, with verified evidence.
 
 Blocks arrive in the order that decides which copy is kept (see
-:func:`dedupe.dedup.order.document_order`). Each block is compared with the blocks *kept* before it:
+:func:`dedupe.dedup.order.document_order`), as rows of :data:`~dedupe.dedup.features.FEATURES`
+computed beforehand in parallel. Each block is compared with the blocks *kept* before it:
 
 1. **exact**: the same :func:`~dedupe.dedup.text.exact_key` (case, spacing, punctuation and
    digits folded) - a copy;
@@ -10,14 +11,15 @@ Blocks arrive in the order that decides which copy is kept (see
    ``jaccard_threshold`` or above - a lightly edited copy, or one with typos;
 3. **containment**: ``containment_threshold`` of the block's shingles are in one kept block - a
    repeat with a sentence reworded, or a trimmed copy. Candidates come from *anchors*: the
-   shingles whose hash is a multiple of :data:`ANCHOR_MODULUS`. The choice depends on the shingle
-   alone, so a block contained in another has its anchors among the other's anchors; and within
-   one document every pair is estimated from the signatures.
+   shingles whose hash is a multiple of :data:`~dedupe.dedup.features.ANCHOR_MODULUS`. The
+   choice depends on the shingle alone, so a block contained in another has its anchors among the
+   other's anchors; and within one document every pair is estimated from the signatures.
 
 A block that repeats nothing is kept and indexed; a duplicate is not, so every duplicate points
 to a kept block it was verified against (no chains: A~B and B~C never make C a copy of A
-unverified). Blocks are processed in chunks: banding, signatures and index look-ups run on
-numpy arrays per chunk, and only the decisions walk the blocks one by one.
+unverified). Blocks are processed in chunks: index look-ups run on numpy arrays per chunk, and
+only the decisions walk the blocks one by one. Memory holds the kept blocks' keys and shingle
+sets in flat arrays (no text); decisions and the new index rows leave through callbacks.
 
 >>> from dedupe.settings import Settings
 >>> d = Deduplicator(Settings())
@@ -32,22 +34,24 @@ numpy arrays per chunk, and only the decisions walk the blocks one by one.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from array import array
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 
-from dedupe.dedup.lsh import BandIndex, band_keys, choose_bands
-from dedupe.dedup.minhash import MinHasher
-from dedupe.dedup.text import exact_key, words
+from dedupe.dedup.features import FeatureComputer, list_values
+from dedupe.dedup.lsh import BandIndex
 from dedupe.settings import Settings
 
-#: One shingle in this many (by hash) is an anchor; a 60-word block has about 7 of them.
-ANCHOR_MODULUS = 8
 #: An anchor shared by more kept blocks than this is a common phrase, not evidence: ignored.
 ANCHOR_MAX_POSTINGS = 64
+#: Columns of a feature chunk carried into the decision and index tables when present.
+PASSTHROUGH = ("part", "row")
+#: Columns of the index table (:data:`~dedupe.schema.INDEX` without the run id).
+INDEX_COLUMNS = ("doc_id", "block_idx", "exact_key", "band_keys", "anchors", "shingles")
 
 
 @dataclass(frozen=True)
@@ -68,161 +72,225 @@ class DocumentStats:
     near_duplicate_of: str | None  #: the document most of them copy, when the ratio is high
 
 
-#: Called with each chunk's near-tier signatures: ``(doc_ids, block_idxs, signatures)``.
-SignatureSink = Callable[[list[str], list[int], np.ndarray], None]
+#: Receives each chunk's decisions (or new index rows) as an Arrow table.
+TableSink = Callable[[pa.Table], None]
 
 
 class Deduplicator:
-    """Feed documents in keep-order with :meth:`add`; :meth:`finish` returns the decisions."""
+    """Feed documents in keep-order with :meth:`add_features` (or :meth:`add` for raw text);
+    :meth:`finish` returns the decisions when no ``on_decisions`` sink takes them.
 
-    def __init__(self, settings: Settings, on_signatures: SignatureSink | None = None,
-                 chunk_blocks: int = 4096) -> None:
+    Args:
+        settings: thresholds and the MinHash/LSH layout.
+        on_decisions: receives each chunk's decisions: columns ``doc_id, block_idx, dup_doc,
+            dup_block, similarity, reason`` (plus ``part, row`` when the features carry them).
+        on_kept: receives each chunk's newly kept blocks as index rows; without it they are
+            collected for :meth:`kept_index`.
+        chunk_blocks: blocks per chunk of vectorised look-ups.
+    """
+
+    def __init__(self, settings: Settings, on_decisions: TableSink | None = None,
+                 on_kept: TableSink | None = None, chunk_blocks: int = 8192) -> None:
         self.s = settings
-        self.hasher = MinHasher(settings.num_perm, settings.shingle_words, settings.minhash_seed)
-        if settings.lsh_bands and settings.lsh_rows:
-            self.bands, self.rows = settings.lsh_bands, settings.lsh_rows
-        else:
-            self.bands, self.rows = choose_bands(settings.jaccard_threshold, settings.num_perm)
+        self.computer = FeatureComputer(settings)
+        self.bands = self.computer.bands
         self.index = BandIndex(self.bands)
-        self.on_signatures = on_signatures
+        self.anchors = BandIndex(1)  # anchor shingle hash -> kept block id
+        self.on_decisions = on_decisions
+        self.on_kept = on_kept
         self.chunk_blocks = chunk_blocks
         self._exact: dict[int, int] = {}  # exact key -> kept block id
-        self.anchors = BandIndex(1)  # anchor shingle hash -> kept block id
-        self._shingles: dict[int, np.ndarray] = {}  # kept near-tier block id -> sorted shingle set
-        self._refs: list[tuple[int, int]] = []  # kept block id -> (document number, block_idx)
+        # Kept block id -> (document number, block_idx) and where its shingle set is stored.
+        self._ref_doc = array("i")
+        self._ref_block = array("i")
+        self._sh_store: list[np.ndarray] = []
+        self._sh_chunk = array("i")
+        self._sh_start = array("q")
+        self._sh_end = array("q")
         self._doc_ids: list[str] = []
-        self._pending: list[tuple[int, int, str]] = []
+        self._content_chars = array("q")
+        self._copied: dict[int, dict[int, int]] = {}  # document -> other document -> characters
+        self._current_doc: str | None = None
+        self._kept_in_doc: dict[int, int] = {}  # block_idx -> kept id, in the current document
+        self._pending: list[pa.Table] = []
+        self._pending_rows = 0
         self._decisions: list[Decision] = []
-        self._content_chars: list[int] = []
-        self._dup_chars: dict[tuple[str, int], int] = {}
-        # Blocks kept in this session, for :meth:`kept_index` (what a later run loads).
-        self._kept: list[tuple[str, int, int, np.ndarray, np.ndarray, np.ndarray]] = []
+        self._kept_tables: list[pa.Table] = []
+
+    @property
+    def layout(self) -> dict[str, int]:
+        return self.computer.layout
 
     # --- feeding -----------------------------------------------------------------------------------
     def add(self, doc_id: str, blocks: Iterable[tuple[int, str]]) -> None:
         """The content blocks ``(block_idx, text)`` of the next document, in block order."""
-        number = len(self._doc_ids)
-        self._doc_ids.append(doc_id)
-        chars = 0
-        for block_idx, text in blocks:
-            self._pending.append((number, block_idx, text))
-            chars += len(text)
-        self._content_chars.append(chars)
-        if len(self._pending) >= self.chunk_blocks:
+        pairs = list(blocks)
+        table, _ = self.computer.compute([doc_id] * len(pairs), [i for i, _ in pairs], [t for _, t in pairs])
+        if not pairs:  # a document without content still counts (its share is 0)
+            self._start_doc(doc_id)
+            return
+        self.add_features(table)
+
+    def add_features(self, features: pa.Table) -> None:
+        """Rows of :data:`~dedupe.dedup.features.FEATURES` (documents in keep-order, whole or split)."""
+        if not features.num_rows:
+            return
+        self._pending.append(features)
+        self._pending_rows += features.num_rows
+        if self._pending_rows >= self.chunk_blocks:
             self._process()
 
     def finish(self) -> list[Decision]:
         self._process()
         return self._decisions
 
+    def _start_doc(self, doc_id: str) -> int:
+        self._current_doc = doc_id
+        self._kept_in_doc = {}
+        self._doc_ids.append(doc_id)
+        self._content_chars.append(0)
+        return len(self._doc_ids) - 1
+
+    def _shingles_of(self, block_id: int) -> np.ndarray:
+        return self._sh_store[self._sh_chunk[block_id]][self._sh_start[block_id]:self._sh_end[block_id]]
+
     # --- one chunk ---------------------------------------------------------------------------------
     def _process(self) -> None:
-        chunk, self._pending = self._pending, []
-        if not chunk:
+        if not self._pending:
             return
-        n_words = [len(words(text)) for _, _, text in chunk]
-        near_rows = [i for i, n in enumerate(n_words) if n >= self.s.near_min_words]
-        hashes, offsets = self.hasher.shingle_hashes([chunk[i][2] for i in near_rows])
-        signatures = self.hasher.signatures_of(hashes, offsets)
-        if self.on_signatures is not None and near_rows:
-            self.on_signatures([self._doc_ids[chunk[i][0]] for i in near_rows],
-                               [chunk[i][1] for i in near_rows], signatures)
-        keys = band_keys(signatures, self.bands, self.rows)
-        # Candidates among blocks kept in earlier chunks, and among earlier rows of this chunk.
+        chunk = pa.concat_tables(self._pending) if len(self._pending) > 1 else self._pending[0]
+        self._pending, self._pending_rows = [], 0
+        s = self.s
+        doc_ids = chunk["doc_id"].to_pylist()
+        block_idxs = chunk["block_idx"].to_pylist()
+        chars = chunk["chars"].to_pylist()
+        n_words = chunk["n_words"].to_pylist()
+        exact_keys = chunk["exact_key"].to_pylist()
+        band_v, band_o = list_values(chunk["band_keys"])
+        anchor_v, anchor_o = list_values(chunk["anchors"])
+        sh_v, sh_o = list_values(chunk["shingles"])
+        within_v, within_o = list_values(chunk["within"], np.int32)
+        n = chunk.num_rows
+        is_near = (np.diff(band_o) > 0).tolist()
+        near_rows = np.flatnonzero(np.diff(band_o) > 0)
+        keys = band_v.reshape(-1, self.bands)  # one row per near row, in chunk order
+        band_row = np.full(n, -1, np.int64)
+        band_row[near_rows] = np.arange(len(near_rows))
+        # Candidates among blocks kept in earlier chunks (vectorised), by band and by anchor.
         earlier: dict[int, list[int]] = defaultdict(list)
         q_rows, q_ids = self.index.query(keys)
-        for r, block_id in zip(q_rows.tolist(), q_ids.tolist(), strict=True):
+        for r, block_id in zip(near_rows[q_rows].tolist(), q_ids.tolist(), strict=True):
             earlier[r].append(block_id)
-        unique = [np.unique(hashes[offsets[r]:offsets[r + 1]]) for r in range(len(near_rows))]
-        anchors = [u[u % ANCHOR_MODULUS == 0] for u in unique]
-        for row, ids in self._anchor_candidates(anchors).items():
-            earlier[row].extend(ids)
-        within = _same_document_overlaps(chunk, near_rows, signatures, offsets, self.s.containment_threshold)
+        if self.anchors.size and len(anchor_v):
+            owner = np.repeat(np.arange(n), np.diff(anchor_o))
+            a_rows, a_ids = self.anchors.query(anchor_v.reshape(-1, 1))
+            counts = np.bincount(a_rows, minlength=len(anchor_v))
+            common = counts[a_rows] > ANCHOR_MAX_POSTINGS  # a common phrase is not evidence
+            for r, block_id in zip(owner[a_rows[~common]].tolist(), a_ids[~common].tolist(), strict=True):
+                earlier[r].append(block_id)
+        store = len(self._sh_store)
+        self._sh_store.append(sh_v)  # compacted to the kept rows' shingles after the loop
         # Blocks kept earlier in this chunk, by band key and by anchor: only kept blocks are
         # candidates, so a key shared by hundreds of copies still costs one look-up per row.
         kept_by_band: list[dict[int, list[int]]] = [defaultdict(list) for _ in range(self.bands)]
         kept_by_anchor: dict[int, list[int]] = defaultdict(list)
-        near_of = {row: k for k, row in enumerate(near_rows)}
-        kept_id_of_near: dict[int, int] = {}  # near position in chunk -> kept id
-        new_ids: list[int] = []
-        new_keys: list[int] = []
-        for i, (number, block_idx, text) in enumerate(chunk):
-            if n_words[i] < self.s.exact_min_words:
+        kept_rows: list[int] = []
+        kept_near: list[int] = []
+        dec_rows: list[int] = []
+        dec_target: list[int] = []
+        dec_similarity: list[float] = []
+        dec_reason: list[str] = []
+        number = len(self._doc_ids) - 1
+        for i in range(n):
+            doc_id = doc_ids[i]
+            if doc_id != self._current_doc:
+                number = self._start_doc(doc_id)
+            self._content_chars[number] += chars[i]
+            if n_words[i] < s.exact_min_words:
                 continue
-            k = near_of.get(i)
-            shingles = None
-            candidates: set[int] = set()
-            if k is not None:
-                shingles = unique[k]
-                candidates.update(earlier.get(k, ()))
-                candidates.update(kept_id_of_near[j] for j in within.get(k, ()) if j in kept_id_of_near)
-                row_keys = keys[k].tolist()
+            key = exact_keys[i]
+            decision: tuple[int, float, str] | None = None
+            target = self._exact.get(key)
+            if target is not None:
+                decision = (target, 1.0, "exact")
+            elif is_near[i]:
+                candidates: set[int] = set(earlier.get(i, ()))
+                for b in within_v[within_o[i]:within_o[i + 1]].tolist():
+                    if (kept := self._kept_in_doc.get(b)) is not None:
+                        candidates.add(kept)
+                row_keys = keys[band_row[i]].tolist()
                 for band, band_key in enumerate(row_keys):
                     candidates.update(kept_by_band[band].get(band_key, ()))
-                for anchor in anchors[k].tolist():
+                row_anchors = anchor_v[anchor_o[i]:anchor_o[i + 1]].tolist()
+                for anchor in row_anchors:
                     sharing = kept_by_anchor.get(anchor, ())
-                    if len(sharing) <= ANCHOR_MAX_POSTINGS:  # a common phrase is not evidence
+                    if len(sharing) <= ANCHOR_MAX_POSTINGS:
                         candidates.update(sharing)
-            decision = self._decide(text, shingles, candidates)
+                if candidates:
+                    decision = self._verify(sh_v[sh_o[i]:sh_o[i + 1]], candidates)
             if decision is not None:
                 target, similarity, reason = decision
-                dup_number, dup_block = self._refs[target]
-                doc_id = self._doc_ids[number]
-                self._decisions.append(Decision(doc_id, block_idx, self._doc_ids[dup_number], dup_block,
-                                                similarity, reason))
-                self._dup_chars[(doc_id, block_idx)] = len(text)
+                dup_number = self._ref_doc[target]
+                dec_rows.append(i)
+                dec_target.append(target)
+                dec_similarity.append(similarity)
+                dec_reason.append(reason)
+                if dup_number != number:
+                    copied = self._copied.setdefault(number, {})
+                    copied[dup_number] = copied.get(dup_number, 0) + chars[i]
                 continue
-            block_id = len(self._refs)
-            self._refs.append((number, block_idx))
-            key = exact_key(text)
+            block_id = len(self._ref_doc)
+            self._ref_doc.append(number)
+            self._ref_block.append(block_idxs[i])
             self._exact.setdefault(key, block_id)
-            empty = np.empty(0, np.uint32)
-            if k is not None and shingles is not None:
-                self._shingles[block_id] = shingles
-                kept_id_of_near[k] = block_id
+            self._sh_chunk.append(store)
+            self._sh_start.append(int(sh_o[i]))
+            self._sh_end.append(int(sh_o[i + 1]))
+            self._kept_in_doc[block_idxs[i]] = block_id
+            kept_rows.append(i)
+            if is_near[i]:
                 for band, band_key in enumerate(row_keys):
                     kept_by_band[band][band_key].append(block_id)
-                for anchor in anchors[k].tolist():
+                for anchor in row_anchors:
                     kept_by_anchor[anchor].append(block_id)
-                new_ids.append(block_id)
-                new_keys.append(k)
-                self._kept.append((self._doc_ids[number], block_idx, key, keys[k], anchors[k], shingles))
-            else:
-                self._kept.append((self._doc_ids[number], block_idx, key, empty, empty, empty))
-        if new_ids:
-            self.index.insert(keys[new_keys], np.array(new_ids, dtype=np.uint32))
-            anchor_keys = np.concatenate([anchors[k] for k in new_keys])
-            anchor_ids = np.concatenate([np.full(len(anchors[k]), i, np.uint32)
-                                         for k, i in zip(new_keys, new_ids, strict=True)])
-            self.anchors.insert(anchor_keys.reshape(-1, 1), anchor_ids)
+                kept_near.append(i)
+        first_id = len(self._ref_doc) - len(kept_rows)
+        self._compact_store(store, first_id, kept_rows, sh_o)
+        if kept_near:
+            ids = np.array([first_id + kept_rows.index(i) for i in kept_near], np.uint32) \
+                if len(kept_near) != len(kept_rows) else np.arange(first_id, first_id + len(kept_rows),
+                                                                   dtype=np.uint32)
+            self.index.insert(keys[band_row[kept_near]], ids)
+            lengths = np.diff(anchor_o)[kept_near]
+            flat = np.concatenate([anchor_v[anchor_o[i]:anchor_o[i + 1]] for i in kept_near])
+            self.anchors.insert(flat.reshape(-1, 1), np.repeat(ids, lengths))
+        self._emit(chunk, kept_rows, dec_rows, dec_target, dec_similarity, dec_reason)
 
-    def _anchor_candidates(self, anchors: list[np.ndarray]) -> dict[int, list[int]]:
-        """Kept blocks sharing an anchor with each near row (common phrases left out)."""
-        if not self.anchors.size or not anchors:
-            return {}
-        flat = np.concatenate(anchors)
-        owner = np.repeat(np.arange(len(anchors)), [len(a) for a in anchors])
-        rows, ids = self.anchors.query(flat.reshape(-1, 1))
-        counts = np.bincount(rows, minlength=len(flat))
-        out: dict[int, list[int]] = defaultdict(list)
-        for r, block_id in zip(rows.tolist(), ids.tolist(), strict=True):
-            if counts[r] <= ANCHOR_MAX_POSTINGS:
-                out[int(owner[r])].append(block_id)
-        return out
+    def _compact_store(self, store: int, first_id: int, kept_rows: list[int], sh_o: np.ndarray) -> None:
+        """Keep only the kept rows' shingles of this chunk (the duplicates' are not needed)."""
+        values = self._sh_store[store]
+        starts = sh_o[kept_rows]
+        lengths = sh_o[np.asarray(kept_rows, np.int64) + 1] - starts if kept_rows else starts
+        new_starts = np.zeros(len(kept_rows), np.int64)
+        if kept_rows:
+            np.cumsum(lengths[:-1], out=new_starts[1:])
+            take = np.repeat(starts - new_starts, lengths) + np.arange(int(lengths.sum()))
+            self._sh_store[store] = values[take].copy()
+        else:
+            self._sh_store[store] = np.empty(0, np.uint32)
+        for k, start in enumerate(new_starts.tolist()):
+            self._sh_start[first_id + k] = start
+            self._sh_end[first_id + k] = start + int(lengths[k])
 
-    def _decide(self, text: str, shingles: np.ndarray | None,
-                candidates: set[int]) -> tuple[int, float, str] | None:
-        """The kept block ``text`` repeats, with the similarity and the test that showed it."""
-        target = self._exact.get(exact_key(text))
-        if target is not None:
-            return target, 1.0, "exact"
-        if shingles is None or not len(shingles):
+    def _verify(self, shingles: np.ndarray, candidates: set[int]) -> tuple[int, float, str] | None:
+        """The kept block this one repeats, with the similarity and the test that showed it."""
+        if not len(shingles):
             return None
         near: tuple[float, int] | None = None
         contained: tuple[float, int] | None = None
         for c in sorted(candidates):
-            other = self._shingles.get(c)
-            if other is None:
+            other = self._shingles_of(c)
+            if not len(other):
                 continue
             inter = len(np.intersect1d(shingles, other, assume_unique=True))
             jaccard = inter / (len(shingles) + len(other) - inter)
@@ -238,114 +306,77 @@ class Deduplicator:
             return contained[1], round(contained[0], 4), "containment"
         return None
 
-    # --- the index across runs ---------------------------------------------------------------------
-    @property
-    def layout(self) -> dict[str, int]:
-        """What makes stored band keys, anchors and shingles comparable with this run's."""
-        return {"num_perm": self.s.num_perm, "shingle_words": self.s.shingle_words,
-                "minhash_seed": self.s.minhash_seed, "bands": self.bands, "rows": self.rows,
-                "anchor_modulus": ANCHOR_MODULUS}
+    def _emit(self, chunk: pa.Table, kept_rows: list[int], dec_rows: list[int], dec_target: list[int],
+              dec_similarity: list[float], dec_reason: list[str]) -> None:
+        """Hand the chunk's decisions and newly kept index rows to the sinks (or keep them)."""
+        kept = chunk.select(list(INDEX_COLUMNS)).take(pa.array(kept_rows, pa.int64()))
+        if self.on_kept is not None:
+            self.on_kept(kept)
+        else:
+            self._kept_tables.append(kept)
+        passthrough = [c for c in PASSTHROUGH if c in chunk.column_names]
+        decided = chunk.select(["doc_id", "block_idx", *passthrough]).take(pa.array(dec_rows, pa.int64()))
+        decided = (decided
+                   .append_column("dup_doc", pa.array([self._doc_ids[self._ref_doc[t]] for t in dec_target],
+                                                      pa.string()))
+                   .append_column("dup_block", pa.array([self._ref_block[t] for t in dec_target], pa.int32()))
+                   .append_column("similarity", pa.array(dec_similarity, pa.float32()))
+                   .append_column("reason", pa.array(dec_reason, pa.string())))
+        if self.on_decisions is not None:
+            self.on_decisions(decided)
+        else:
+            self._decisions.extend(
+                Decision(row["doc_id"], row["block_idx"], row["dup_doc"], row["dup_block"],
+                         round(row["similarity"], 4), row["reason"]) for row in decided.to_pylist())
 
+    # --- the index across runs ---------------------------------------------------------------------
     def kept_index(self) -> pa.Table:
-        """The blocks kept in this session, as rows of :data:`~dedupe.schema.INDEX` (no run id)."""
-        columns = [list(c) for c in zip(*self._kept, strict=True)] if self._kept else [[]] * 6
-        doc_ids, block_idxs, keys, bands, anchors, shingles = columns
-        return pa.table({
-            "doc_id": pa.array(doc_ids, pa.string()), "block_idx": pa.array(block_idxs, pa.int32()),
-            "exact_key": pa.array(keys, pa.int64()),
-            "band_keys": _list_array(bands), "anchors": _list_array(anchors),
-            "shingles": _list_array(shingles)})
+        """The blocks kept in this session as index rows (when no ``on_kept`` sink took them)."""
+        if not self._kept_tables:
+            from dedupe.dedup.features import FEATURES
+            return FEATURES.empty_table().select(list(INDEX_COLUMNS))
+        return pa.concat_tables(self._kept_tables)
 
     def preload(self, index: pa.Table) -> None:
         """Take the blocks kept by earlier runs (rows of :data:`~dedupe.schema.INDEX`) as kept here:
         new blocks are compared with them, and they are never relabelled (the corpus only grows)."""
         if not index.num_rows:
             return
-        first = len(self._refs)
+        self._process()
+        first = len(self._ref_doc)
         numbers: dict[str, int] = {}
-        for doc_id in index["doc_id"].to_pylist():
+        for doc_id, block_idx, key in zip(index["doc_id"].to_pylist(), index["block_idx"].to_pylist(),
+                                          index["exact_key"].to_pylist(), strict=True):
             if doc_id not in numbers:
                 numbers[doc_id] = len(self._doc_ids)
                 self._doc_ids.append(doc_id)
                 self._content_chars.append(0)
-        for row, (doc_id, block_idx, key) in enumerate(zip(
-                index["doc_id"].to_pylist(), index["block_idx"].to_pylist(), index["exact_key"].to_pylist(),
-                strict=True)):
-            self._refs.append((numbers[doc_id], block_idx))
-            self._exact.setdefault(key, first + row)
-        shingles = _lists(index["shingles"])
-        bands = _lists(index["band_keys"])
-        near = [row for row, sh in enumerate(shingles) if len(sh)]
-        for row in near:
-            self._shingles[first + row] = shingles[row]
-        if near:
-            ids = np.array([first + row for row in near], dtype=np.uint32)
-            self.index.insert(np.stack([bands[row] for row in near]), ids)
-            anchors = _lists(index["anchors"])
-            flat = np.concatenate([anchors[row] for row in near])
-            owners = np.concatenate([np.full(len(anchors[row]), first + row, np.uint32) for row in near])
-            self.anchors.insert(flat.reshape(-1, 1), owners)
+            self._exact.setdefault(key, len(self._ref_doc))
+            self._ref_doc.append(numbers[doc_id])
+            self._ref_block.append(block_idx)
+        self._current_doc = None
+        sh_v, sh_o = list_values(index["shingles"])
+        store = len(self._sh_store)
+        self._sh_store.append(sh_v.copy())
+        self._sh_chunk.extend([store] * index.num_rows)
+        self._sh_start.extend(sh_o[:-1].tolist())
+        self._sh_end.extend(sh_o[1:].tolist())
+        band_v, band_o = list_values(index["band_keys"])
+        near = np.flatnonzero(np.diff(band_o) > 0)
+        if len(near):
+            ids = (first + near).astype(np.uint32)
+            self.index.insert(band_v.reshape(-1, self.bands), ids)
+            anchor_v, anchor_o = list_values(index["anchors"])
+            owners = np.repeat(np.arange(first, first + index.num_rows, dtype=np.uint32), np.diff(anchor_o))
+            self.anchors.insert(anchor_v.reshape(-1, 1), owners)
 
     # --- documents ---------------------------------------------------------------------------------
     def document_stats(self) -> dict[str, DocumentStats]:
         """Per document with duplicates of *other* documents: the share and the main source."""
-        content = dict(zip(self._doc_ids, self._content_chars, strict=True))
-        copied: dict[str, Counter[str]] = defaultdict(Counter)
-        for d in self._decisions:
-            if d.dup_doc != d.doc_id:
-                copied[d.doc_id][d.dup_doc] += self._dup_chars[(d.doc_id, d.block_idx)]
         out = {}
-        for doc, by_source in copied.items():
-            ratio = min(1.0, sum(by_source.values()) / max(1, content[doc]))
-            source = min(by_source.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-            out[doc] = DocumentStats(round(ratio, 4),
-                                     source if ratio >= self.s.near_duplicate_ratio else None)
+        for number, by_source in self._copied.items():
+            ratio = min(1.0, sum(by_source.values()) / max(1, self._content_chars[number]))
+            source = min(by_source.items(), key=lambda kv: (-kv[1], self._doc_ids[kv[0]]))[0]
+            out[self._doc_ids[number]] = DocumentStats(
+                round(ratio, 4), self._doc_ids[source] if ratio >= self.s.near_duplicate_ratio else None)
         return out
-
-
-def _list_array(arrays: list[np.ndarray]) -> pa.Array:
-    offsets = np.zeros(len(arrays) + 1, dtype=np.int32)
-    np.cumsum([len(a) for a in arrays], out=offsets[1:])
-    values = np.concatenate(arrays).astype(np.uint32) if arrays else np.empty(0, np.uint32)
-    return pa.ListArray.from_arrays(pa.array(offsets), pa.array(values, pa.uint32()))
-
-
-def _lists(column: pa.ChunkedArray) -> list[np.ndarray]:
-    """The rows of a list<uint32> column as numpy views."""
-    out: list[np.ndarray] = []
-    for chunk in column.chunks:
-        offsets = chunk.offsets.to_numpy()
-        values = chunk.values.to_numpy(zero_copy_only=False).astype(np.uint32, copy=False)
-        out.extend(values[offsets[i]:offsets[i + 1]] for i in range(len(chunk)))
-    return out
-
-
-def _same_document_overlaps(chunk: list[tuple[int, int, str]], near_rows: list[int],
-                            signatures: np.ndarray, offsets: np.ndarray,
-                            containment: float) -> dict[int, list[int]]:
-    """Candidate pairs within each document, by estimated containment (all pairs compared).
-
-    An article that repeats a paragraph with a sentence reworded shares too little with its first
-    copy for LSH at the Jaccard threshold; within one document every pair is cheap to estimate
-    from the signatures, and the likely ones are verified exactly like any candidate.
-    """
-    out: dict[int, list[int]] = defaultdict(list)
-    by_doc: dict[int, list[int]] = defaultdict(list)
-    for k, row in enumerate(near_rows):
-        by_doc[chunk[row][0]].append(k)
-    sizes = np.diff(offsets)  # shingles per block (with repeats: an estimate of the set size)
-    for ks in by_doc.values():
-        if len(ks) < 2:
-            continue
-        sig = signatures[ks]
-        jaccard = (sig[:, None, :] == sig[None, :, :]).mean(axis=2)
-        n = sizes[ks].astype(np.float64)
-        # |A and B| = J (|A| + |B|) / (1 + J); containment of the later block B = that / |B|
-        shared = jaccard * (n[:, None] + n[None, :]) / (1.0 + jaccard)
-        estimate = shared / np.maximum(n[None, :], 1.0)
-        first, later = np.nonzero(np.triu(estimate >= containment * 0.7, k=1))
-        for a, b in zip(first.tolist(), later.tolist(), strict=True):
-            out[ks[b]].append(ks[a])
-    return out
-
-

@@ -1,0 +1,150 @@
+"""What the deduplicator needs of each content block, computed where the text is (in parallel).
+
+Everything that depends on one block or one document alone - word count, exact key, shingle
+hashes, MinHash signature, band keys, anchors, and the candidate pairs within a document - is
+computed here, a batch of blocks at a time, into an Arrow table (:data:`FEATURES`). The global
+pass in keep-order (:class:`~dedupe.dedup.deduplicator.Deduplicator`) then reads these tables and
+never the text: it only looks blocks up and verifies candidates.
+
+>>> from dedupe.settings import Settings
+>>> computer = FeatureComputer(Settings())
+>>> table, signatures = computer.compute(["a", "a"], [0, 1], ["A short line.", "The same paragraph. " * 5])
+>>> table.column("n_words").to_pylist(), signatures.shape
+([3, 15], (1, 128))
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+import pyarrow as pa
+
+from dedupe.dedup.lsh import band_keys, choose_bands
+from dedupe.dedup.minhash import MinHasher
+from dedupe.dedup.text import exact_key, words
+from dedupe.settings import Settings
+
+#: One shingle in this many (by hash) is an anchor; a 60-word block has about 7 of them.
+ANCHOR_MODULUS = 8
+
+UINT32: pa.DataType = pa.uint32()
+
+#: One row per content block, in document order then block order.
+FEATURES = pa.schema([
+    pa.field("doc_id", pa.string(), nullable=False),
+    pa.field("block_idx", pa.int32(), nullable=False),
+    pa.field("chars", pa.int32(), nullable=False),  # characters of the block's text
+    pa.field("n_words", pa.int32(), nullable=False),
+    pa.field("exact_key", pa.int64(), nullable=False),
+    # Near tier only (``n_words >= near_min_words``), empty lists otherwise:
+    pa.field("band_keys", pa.list_(pa.uint32())),
+    pa.field("anchors", pa.list_(pa.uint32())),
+    pa.field("shingles", pa.list_(pa.uint32())),  # sorted distinct shingle hashes
+    pa.field("within", pa.list_(pa.int32())),  # block_idx of earlier blocks of the document it may repeat
+])
+
+
+def list_array(arrays: Sequence[np.ndarray], type_: pa.DataType = UINT32) -> pa.Array:
+    """A ``list<type_>`` Arrow array of numpy arrays (one list per array)."""
+    offsets = np.zeros(len(arrays) + 1, dtype=np.int32)
+    np.cumsum([len(a) for a in arrays], out=offsets[1:])
+    dtype = type_.to_pandas_dtype()
+    values = np.concatenate(arrays).astype(dtype) if len(arrays) else np.empty(0, dtype)
+    return pa.ListArray.from_arrays(pa.array(offsets), pa.array(values, type_))
+
+
+def list_values(column: pa.Array | pa.ChunkedArray, dtype: type = np.uint32) -> tuple[np.ndarray, np.ndarray]:
+    """``(values, offsets)`` of a list column as numpy: row ``i`` is ``values[offsets[i]:offsets[i+1]]``."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    offsets = column.offsets.to_numpy().astype(np.int64)
+    values = column.values.to_numpy(zero_copy_only=False).astype(dtype, copy=False)
+    return values, offsets - offsets[0] if len(offsets) else offsets
+
+
+class FeatureComputer:
+    """Computes :data:`FEATURES` rows and signatures for batches of blocks (one instance per process).
+
+    Args:
+        settings: the run's settings (words per shingle, permutations, tiers, LSH layout).
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.s = settings
+        self.hasher = MinHasher(settings.num_perm, settings.shingle_words, settings.minhash_seed)
+        if settings.lsh_bands and settings.lsh_rows:
+            self.bands, self.rows = settings.lsh_bands, settings.lsh_rows
+        else:
+            self.bands, self.rows = choose_bands(settings.jaccard_threshold, settings.num_perm)
+
+    @property
+    def layout(self) -> dict[str, int]:
+        """What makes stored band keys, anchors and shingles comparable with this run's."""
+        return {"num_perm": self.s.num_perm, "shingle_words": self.s.shingle_words,
+                "minhash_seed": self.s.minhash_seed, "bands": self.bands, "rows": self.rows,
+                "anchor_modulus": ANCHOR_MODULUS}
+
+    def compute(self, doc_ids: Sequence[str], block_idxs: Sequence[int],
+                texts: Sequence[str]) -> tuple[pa.Table, np.ndarray]:
+        """Features of blocks given in document order, and the signatures of the near-tier rows
+        (``uint32[n_near, num_perm]``, in row order)."""
+        n_words = np.fromiter((len(words(t)) for t in texts), dtype=np.int32, count=len(texts))
+        near_rows = np.flatnonzero(n_words >= self.s.near_min_words).tolist()
+        hashes, offsets = self.hasher.shingle_hashes([texts[i] for i in near_rows])
+        signatures = self.hasher.signatures_of(hashes, offsets)
+        keys = band_keys(signatures, self.bands, self.rows)
+        unique = [np.unique(hashes[offsets[k]:offsets[k + 1]]) for k in range(len(near_rows))]
+        anchors = [u[u % ANCHOR_MODULUS == 0] for u in unique]
+        within = _same_document_overlaps([doc_ids[i] for i in near_rows], signatures, offsets,
+                                         self.s.containment_threshold)
+        empty_u32 = np.empty(0, np.uint32)
+        empty_i32 = np.empty(0, np.int32)
+        row_bands: list[np.ndarray] = [empty_u32] * len(texts)
+        row_anchors: list[np.ndarray] = [empty_u32] * len(texts)
+        row_shingles: list[np.ndarray] = [empty_u32] * len(texts)
+        row_within: list[np.ndarray] = [empty_i32] * len(texts)
+        for k, row in enumerate(near_rows):
+            row_bands[row], row_anchors[row], row_shingles[row] = keys[k], anchors[k], unique[k]
+            if k in within:
+                row_within[row] = np.array([block_idxs[near_rows[j]] for j in within[k]], np.int32)
+        table = pa.table({
+            "doc_id": pa.array(doc_ids, pa.string()),
+            "block_idx": pa.array(block_idxs, pa.int32()),
+            "chars": pa.array([len(t) for t in texts], pa.int32()),
+            "n_words": pa.array(n_words, pa.int32()),
+            "exact_key": pa.array([exact_key(t) for t in texts], pa.int64()),
+            "band_keys": list_array(row_bands), "anchors": list_array(row_anchors),
+            "shingles": list_array(row_shingles), "within": list_array(row_within, pa.int32()),
+        }, schema=FEATURES)
+        return table, signatures
+
+
+def _same_document_overlaps(doc_of: Sequence[str], signatures: np.ndarray, offsets: np.ndarray,
+                            containment: float) -> dict[int, list[int]]:
+    """Candidate pairs within each document, by estimated containment (all pairs compared).
+
+    An article that repeats a paragraph with a sentence reworded shares too little with its first
+    copy for LSH at the Jaccard threshold; within one document every pair is cheap to estimate
+    from the signatures, and the likely ones are verified exactly like any candidate.
+    Returns, per near row, the earlier near rows of its document it may repeat.
+    """
+    out: dict[int, list[int]] = defaultdict(list)
+    by_doc: dict[str, list[int]] = defaultdict(list)
+    for k, doc in enumerate(doc_of):
+        by_doc[doc].append(k)
+    sizes = np.diff(offsets)  # shingles per block (with repeats: an estimate of the set size)
+    for ks in by_doc.values():
+        if len(ks) < 2:
+            continue
+        sig = signatures[ks]
+        jaccard = (sig[:, None, :] == sig[None, :, :]).mean(axis=2)
+        n = sizes[ks].astype(np.float64)
+        # |A and B| = J (|A| + |B|) / (1 + J); containment of the later block B = that / |B|
+        shared = jaccard * (n[:, None] + n[None, :]) / (1.0 + jaccard)
+        estimate = shared / np.maximum(n[None, :], 1.0)
+        first, later = np.nonzero(np.triu(estimate >= containment * 0.7, k=1))
+        for a, b in zip(first.tolist(), later.tolist(), strict=True):
+            out[ks[b]].append(ks[a])
+    return out
