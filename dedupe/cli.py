@@ -123,6 +123,12 @@ def run(
         Settings.near_duplicate_ratio,
     setting: Annotated[list[str] | None, typer.Option(
         "--set", help="Any other setting, NAME=VALUE (see dedupe/settings.py).")] = None,
+    runner: Annotated[str, typer.Option(
+        help="Where tasks run: local (every core of this machine), dask or ray (an existing cluster "
+             "at --address, through prefect-dask / prefect-ray).")] = "local",
+    address: Annotated[str | None, typer.Option(
+        help="The cluster: tcp://HOST:8786 (Dask scheduler), ray://HOST:10001 or auto (Ray).")] = None,
+    workers: Annotated[int, typer.Option(help="Local worker processes (0: every core).")] = Settings.workers,
     progress: Annotated[bool, typer.Option(help="Progress bar (only on a terminal).")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
@@ -135,21 +141,27 @@ def run(
         "jaccard_threshold": jaccard_threshold, "containment_threshold": containment_threshold,
         "near_min_words": near_min_words, "exact_min_words": exact_min_words, "num_perm": num_perm,
         "shingle_words": shingle_words, "lsh_bands": lsh_bands, "lsh_rows": lsh_rows,
-        "near_duplicate_ratio": near_duplicate_ratio,
+        "near_duplicate_ratio": near_duplicate_ratio, "workers": workers,
     }
     try:
         values.update(_parse_settings(setting or []))
         settings = Settings.from_mapping(values)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
-    missing = [i for i in inputs if not any(ch in i for ch in "*?[") and not Path(i).exists()]
-    if missing:
-        raise typer.BadParameter(f"input not found: {', '.join(missing)}")
-
     # Prefect's client-side telemetry obeys only this variable (prefect.toml turns off the server's);
     # a data pipeline should not phone home by default. Set DO_NOT_TRACK=0 to allow it.
     os.environ.setdefault("DO_NOT_TRACK", "1")
     from flows.dedupe_flow import dedupe_flow  # imports Prefect: only when a run starts
+    from flows.runners import task_runner_for
+
+    try:
+        task_runner = task_runner_for(runner, address)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    flow = dedupe_flow if task_runner is None else dedupe_flow.with_options(task_runner=task_runner)
+    missing = [i for i in inputs if not any(ch in i for ch in "*?[") and not Path(i).exists()]
+    if missing:
+        raise typer.BadParameter(f"input not found: {', '.join(missing)}")
 
     console = Console(stderr=True)
     run_id = new_run_id()
@@ -165,7 +177,8 @@ def run(
         poller.start()
         started = time.perf_counter()
         try:
-            summary = dedupe_flow(inputs=list(inputs), out=str(out), settings=settings, run_id=run_id)
+            summary = flow(inputs=list(inputs), out=str(out), settings=settings, run_id=run_id,
+                           distributed=task_runner is not None)
         except CorpusBusy as exc:
             console.print(f"[red]{exc}[/]")
             raise typer.Exit(EXIT_BUSY) from None

@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
@@ -33,6 +33,22 @@ def plan_task(inputs: list[str], out: str, settings: Settings, run_id: str | Non
 @task(name="read-batches", cache_policy=NO_CACHE)
 def read_batches_task(plan: RunPlan) -> list[BatchResult]:
     return pipeline.read_batches(plan)
+
+
+# One task run per batch, for a cluster (``distributed=True``): the task runner spreads them.
+@task(name="read-batch", cache_policy=NO_CACHE)
+def read_batch_task(manifest: str, run_id: str, settings: Settings) -> BatchResult:
+    return pipeline.process_batch(manifest, run_id, settings)
+
+
+@task(name="clean-part", cache_policy=NO_CACHE)
+def clean_part_task(plan: RunPlan, part: str) -> BatchResult:
+    return pipeline.clean_part(plan, part)
+
+
+@task(name="assemble-part", cache_policy=NO_CACHE)
+def assemble_part_task(plan: RunPlan, part: str) -> BatchResult:
+    return pipeline.assemble_part(plan, part)
 
 
 @task(name="resolve", cache_policy=NO_CACHE)
@@ -71,6 +87,7 @@ def dedupe_flow(
     out: str = "parquet",
     settings: Settings | None = None,
     run_id: str | None = None,
+    distributed: bool = False,
 ) -> dict[str, Any]:
     """Turn the scraped pages under ``inputs`` into a Parquet corpus under ``out``.
 
@@ -79,6 +96,9 @@ def dedupe_flow(
         out: the corpus folder; the run writes ``out/<table>/run=<run_id>/``.
         settings: every knob of the stages (see ``dedupe.settings.Settings``); defaults when omitted.
         run_id: id of the run's partition; a fresh sortable id when omitted.
+        distributed: one task run per batch, for a cluster task runner
+            (``dedupe_flow.with_options(task_runner=...)``, see ``flows/runners.py``); otherwise
+            each stage is one task running its batches on this machine's cores.
 
     Returns the run summary as a dict (documents, blocks by label, errors by code, seconds).
     """
@@ -87,12 +107,22 @@ def dedupe_flow(
     # The flow holds the corpus for the whole run: one writer at a time, recovery first.
     with pipeline.open_corpus(out, settings):
         plan = plan_task(inputs or ["seeds"], out, settings, run_id)
-        read = read_batches_task(plan)
-        repeats = resolve_task(plan)
-        learn_site_chrome_task(plan)
-        clean_parts_task(plan)
-        dedup_task(plan)
-        labelled = assemble_task(plan)
+        if distributed:
+            # Everything but planning and publishing (which hold the corpus lock) runs on the cluster.
+            read = read_batch_task.map(plan.batches, unmapped(plan.run_id), unmapped(settings)).result()
+            repeats = resolve_task.submit(plan).result()
+            learn_site_chrome_task.submit(plan).result()
+            parts = pipeline.staged_parts(plan)
+            clean_part_task.map(unmapped(plan), parts).result()
+            dedup_task.submit(plan).result()
+            labelled = assemble_part_task.map(unmapped(plan), parts).result()
+        else:
+            read = read_batches_task(plan)
+            repeats = resolve_task(plan)
+            learn_site_chrome_task(plan)
+            clean_parts_task(plan)
+            dedup_task(plan)
+            labelled = assemble_task(plan)
         summary = pipeline.summarize(plan, read, labelled, repeats, time.perf_counter() - started)
         publish_task(plan, summary)
     summary.seconds = time.perf_counter() - started
