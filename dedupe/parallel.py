@@ -4,7 +4,9 @@ A process pool of plain functions, inside one Prefect task: each Prefect task ru
 milliseconds and state, and under Prefect's temporary server every Prefect worker process would
 start its own server; a ``ProcessPoolExecutor`` has neither cost. Workers are spawned (not forked
 from a process with threads) and die with the process that started them, so a killed run leaves
-no worker writing behind it.
+no worker writing behind it. The pool is kept for the life of the process: a worker's start
+(importing pyarrow, numba's compiled kernels, trafilatura) costs about a second, paid once rather
+than at every stage of every run.
 
 >>> from functools import partial
 >>> map_in_processes(partial(pow, 2), [1, 2, 3], workers=1)
@@ -13,6 +15,7 @@ no worker writing behind it.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
 import multiprocessing
@@ -21,6 +24,7 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -51,12 +55,35 @@ def _spawnable() -> bool:
     return main is None or os.path.exists(main)
 
 
+_pools: dict[int, ProcessPoolExecutor] = {}
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """The process's pool of ``workers`` processes, started on first use."""
+    pool = _pools.get(workers)
+    if pool is None:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_die_with_parent, initargs=(os.getpid(),))
+        _pools[workers] = pool
+    return pool
+
+
+@atexit.register
+def shutdown_pools() -> None:
+    """Stop the worker processes (at exit; also after a worker died, to start afresh)."""
+    while _pools:
+        _, pool = _pools.popitem()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def map_in_processes(fn: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
     """``[fn(item) for item in items]``, in up to ``workers`` processes (in order). One item or one
     worker runs here: starting a process costs more than a small batch."""
-    workers = min(cpu_workers(workers), len(items))
-    if workers <= 1 or not _spawnable():
+    size = cpu_workers(workers)
+    if size <= 1 or len(items) <= 1 or not _spawnable():
         return [fn(item) for item in items]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
-        return list(pool.map(fn, items))
+    try:
+        return list(_pool(size).map(fn, items))
+    except BrokenProcessPool:
+        shutdown_pools()  # a worker was killed (out of memory?): the next call starts a new pool
+        raise

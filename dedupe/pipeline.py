@@ -82,7 +82,7 @@ from dedupe.schema import (
 from dedupe.segment import segment
 from dedupe.settings import Settings
 from dedupe.writers.corpus import PART_TABLES, CorpusPartWriter
-from dedupe.writers.parquet import TableWriter, fsync_dir
+from dedupe.writers.parquet import TableWriter, fsync_dir, writer_options
 
 STAGING = "_staging"
 #: Staged features carry the part and the row of the block in the part's staged blocks.
@@ -589,7 +589,8 @@ def _features_in_keep_order(stage: Path, order: list[str], bucket_docs: int) -> 
             for bucket in pc.unique(bucket_of).to_pylist():
                 if bucket not in writers:
                     sort_dir.mkdir(parents=True, exist_ok=True)
-                    writers[bucket] = pq.ParquetWriter(sort_dir / f"{bucket:08d}.parquet", schema)
+                    writers[bucket] = pq.ParquetWriter(sort_dir / f"{bucket:08d}.parquet", schema,
+                                                       **writer_options(schema))
                 writers[bucket].write_table(features.filter(pc.equal(bucket_of, bucket)))
     finally:
         for writer in writers.values():

@@ -43,23 +43,29 @@ def common_words() -> frozenset[str]:
 def _common_word_table() -> np.ndarray:
     """Open-addressing hash set of the common words' FNV-1a hashes (0 marks an empty slot), for
     one-probe look-ups inside the kernel."""
-    hashes = {_fnv1a(w.encode("utf-8")) for w in common_words()} - {0}
-    size = 1 << max(4, (4 * len(hashes)).bit_length())  # load factor under 1/4
-    table = np.zeros(size, dtype=np.uint64)
-    mask = size - 1
-    for h in hashes:
-        slot = h & mask
-        while table[slot]:
-            slot = (slot + 1) & mask
-        table[slot] = h
+    words = list(common_words())
+    buf = np.frombuffer("\n".join(words).encode("utf-8") + b"\n", dtype=np.uint8)
+    table = np.zeros(1 << max(4, (4 * len(words)).bit_length()), dtype=np.uint64)  # load under 1/4
+    _fill_table(buf, table)
     return table
 
 
-def _fnv1a(data: bytes) -> int:
-    h = 0xCBF29CE484222325
-    for byte in data:
-        h = ((h ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
-    return h
+@njit(cache=True, nogil=True)
+def _fill_table(buf: Any, table: Any) -> None:
+    """Insert the FNV-1a hash of every newline-terminated word of ``buf`` into ``table``."""
+    mask = np.uint64(table.shape[0] - 1)
+    h = np.uint64(0xCBF29CE484222325)
+    for i in range(buf.shape[0]):
+        byte = buf[i]
+        if byte != 10:
+            h = (h ^ np.uint64(byte)) * np.uint64(0x100000001B3)
+            continue
+        if h != 0:
+            slot = h & mask
+            while table[slot] != 0 and table[slot] != h:
+                slot = (slot + np.uint64(1)) & mask
+            table[slot] = h
+        h = np.uint64(0xCBF29CE484222325)
 
 
 @njit(cache=True, nogil=True)

@@ -29,7 +29,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import xxhash
 
-_SPACE: Final = re.compile(r"\s+")
 _SENTENCE_END: Final = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 #: Characters of a line kept in the statistics (enough to show it in a report).
 TEXT_CHARS: Final = 200
@@ -42,7 +41,7 @@ def looks_like_prose(text: str) -> bool:
 
 def line_key(text: str) -> int:
     """Stable 63-bit key of a line, ignoring case and spacing (fits a signed int64 column)."""
-    norm = _SPACE.sub(" ", text.strip().lower())
+    norm = " ".join(text.lower().split())  # str.split and ``\s`` agree on what is a space
     return xxhash.xxh3_64_intdigest(norm.encode("utf-8", "surrogatepass")) >> 1
 
 

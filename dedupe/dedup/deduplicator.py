@@ -35,12 +35,12 @@ sets in flat arrays (no text); decisions and the new index rows leave through ca
 from __future__ import annotations
 
 from array import array
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+from numba import njit
 
 from dedupe.dedup.features import FeatureComputer, list_values
 from dedupe.dedup.lsh import BandIndex
@@ -48,6 +48,13 @@ from dedupe.settings import Settings
 
 #: An anchor shared by more kept blocks than this is a common phrase, not evidence: ignored.
 ANCHOR_MAX_POSTINGS = 64
+#: Share of a block's anchors a kept block must hold to be a candidate (at least one): a block
+#: contained at 0.6 holds about 60 % of its anchors in the other, an unrelated one a stock phrase.
+ANCHOR_SHARE = 0.3
+
+
+def _anchors_needed(n_anchors: np.ndarray) -> np.ndarray:
+    return np.maximum(1, np.ceil(n_anchors * ANCHOR_SHARE)).astype(np.int64)
 #: Columns of a feature chunk carried into the decision and index tables when present.
 PASSTHROUGH = ("part", "row")
 #: Columns of the index table (:data:`~dedupe.schema.INDEX` without the run id).
@@ -70,6 +77,67 @@ class Decision:
 class DocumentStats:
     duplicate_ratio: float  #: share of content characters that duplicate other documents
     near_duplicate_of: str | None  #: the document most of them copy, when the ratio is high
+
+
+@njit(cache=True, nogil=True)
+def _intersection_size(a: np.ndarray, b: np.ndarray) -> int:
+    """Size of the intersection of two sorted arrays of distinct values (a merge)."""
+    i = j = n = 0
+    while i < a.shape[0] and j < b.shape[0]:
+        if a[i] == b[j]:
+            n += 1
+            i += 1
+            j += 1
+        elif a[i] < b[j]:
+            i += 1
+        else:
+            j += 1
+    return n
+
+
+#: Rows of a chunk sharing a key are paired with at most this many earlier rows of the run: the
+#: first copy is the one kept, so a paragraph repeated in hundreds of documents stays linear.
+RUN_PARTNERS = 8
+
+
+def _run_pairs(keys: np.ndarray, rows: np.ndarray, partners: int,
+               max_run: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``(later, earlier)`` row pairs sharing a key: each row with the first ``partners`` rows of
+    its key's run (runs longer than ``max_run`` skipped)."""
+    order = np.lexsort((rows, keys))
+    k, r = keys[order], rows[order]
+    new_run = np.empty(len(k), bool)
+    new_run[:1] = True
+    new_run[1:] = k[1:] != k[:-1]
+    starts = np.flatnonzero(new_run)
+    run_of = np.cumsum(new_run) - 1
+    position = np.arange(len(k)) - starts[run_of]
+    take = np.minimum(position, partners)
+    if max_run is not None:
+        take[np.diff(np.append(starts, len(k)))[run_of] > max_run] = 0
+    later = np.repeat(np.arange(len(k)), take)
+    offset = np.arange(int(take.sum())) - np.repeat(np.cumsum(take) - take, take)
+    return r[later], r[starts[run_of[later]] + offset]
+
+
+def _chunk_pairs(keys: np.ndarray, near_rows: np.ndarray, anchor_v: np.ndarray, anchor_owner: np.ndarray,
+                 needed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(later, earlier)`` pairs of rows of one chunk that may repeat one another, sorted by the
+    later row: a shared band key, or enough shared anchors."""
+    bands = keys.shape[1]
+    band_keys = ((np.arange(bands, dtype=np.uint64)[None, :] << np.uint64(32))
+                 | keys.astype(np.uint64)).reshape(-1)
+    band_later, band_earlier = _run_pairs(band_keys, np.repeat(near_rows, bands), RUN_PARTNERS)
+    a_later, a_earlier = _run_pairs(anchor_v.astype(np.uint64), anchor_owner, ANCHOR_MAX_POSTINGS,
+                                    max_run=ANCHOR_MAX_POSTINGS)
+    pairs, shared = np.unique((a_later.astype(np.uint64) << np.uint64(32)) | a_earlier.astype(np.uint64),
+                              return_counts=True)
+    a_later = (pairs >> np.uint64(32)).astype(np.int64)
+    enough = shared >= needed[a_later]
+    later = np.concatenate((band_later, a_later[enough]))
+    earlier = np.concatenate((band_earlier, (pairs[enough] & np.uint64(0xFFFFFFFF)).astype(np.int64)))
+    pairs = np.unique((later.astype(np.uint64) << np.uint64(32)) | earlier.astype(np.uint64))
+    return (pairs >> np.uint64(32)).astype(np.int64), (pairs & np.uint64(0xFFFFFFFF)).astype(np.int64)
 
 
 #: Receives each chunk's decisions (or new index rows) as an Arrow table.
@@ -133,12 +201,12 @@ class Deduplicator:
 
     def add_features(self, features: pa.Table) -> None:
         """Rows of :data:`~dedupe.dedup.features.FEATURES` (documents in keep-order, whole or split)."""
-        if not features.num_rows:
-            return
-        self._pending.append(features)
-        self._pending_rows += features.num_rows
-        if self._pending_rows >= self.chunk_blocks:
-            self._process()
+        for start in range(0, features.num_rows, self.chunk_blocks):
+            piece = features.slice(start, self.chunk_blocks)
+            self._pending.append(piece)
+            self._pending_rows += piece.num_rows
+            if self._pending_rows >= self.chunk_blocks:
+                self._process()
 
     def finish(self) -> list[Decision]:
         self._process()
@@ -171,31 +239,26 @@ class Deduplicator:
         sh_v, sh_o = list_values(chunk["shingles"])
         within_v, within_o = list_values(chunk["within"], np.int32)
         n = chunk.num_rows
-        is_near = (np.diff(band_o) > 0).tolist()
         near_rows = np.flatnonzero(np.diff(band_o) > 0)
+        is_near = (np.diff(band_o) > 0).tolist()
         keys = band_v.reshape(-1, self.bands)  # one row per near row, in chunk order
-        band_row = np.full(n, -1, np.int64)
-        band_row[near_rows] = np.arange(len(near_rows))
-        # Candidates among blocks kept in earlier chunks (vectorised), by band and by anchor.
-        earlier: dict[int, list[int]] = defaultdict(list)
-        q_rows, q_ids = self.index.query(keys)
-        for r, block_id in zip(near_rows[q_rows].tolist(), q_ids.tolist(), strict=True):
-            earlier[r].append(block_id)
-        if self.anchors.size and len(anchor_v):
-            owner = np.repeat(np.arange(n), np.diff(anchor_o))
-            a_rows, a_ids = self.anchors.query(anchor_v.reshape(-1, 1))
-            counts = np.bincount(a_rows, minlength=len(anchor_v))
-            common = counts[a_rows] > ANCHOR_MAX_POSTINGS  # a common phrase is not evidence
-            for r, block_id in zip(owner[a_rows[~common]].tolist(), a_ids[~common].tolist(), strict=True):
-                earlier[r].append(block_id)
+        n_anchors = np.diff(anchor_o)
+        needed = _anchors_needed(n_anchors)
+        anchor_owner = np.repeat(np.arange(n), n_anchors)
+        # Candidates, found with array operations before the walk: blocks kept in earlier chunks
+        # (the indexes), and earlier rows of this chunk (used only if the walk keeps them).
+        earlier_rows, earlier_ids = self._indexed_candidates(keys, near_rows, anchor_v, anchor_owner, needed)
+        e_lo = np.searchsorted(earlier_rows, np.arange(n + 1)).tolist()
+        earlier_list = earlier_ids.tolist()
+        later, partner = _chunk_pairs(keys, near_rows, anchor_v, anchor_owner, needed)
+        p_lo = np.searchsorted(later, np.arange(n + 1)).tolist()
+        partners = partner.tolist()
+        within_list, w_lo = within_v.tolist(), within_o.tolist()
+        sh_lo = sh_o.tolist()
         store = len(self._sh_store)
-        self._sh_store.append(sh_v)  # compacted to the kept rows' shingles after the loop
-        # Blocks kept earlier in this chunk, by band key and by anchor: only kept blocks are
-        # candidates, so a key shared by hundreds of copies still costs one look-up per row.
-        kept_by_band: list[dict[int, list[int]]] = [defaultdict(list) for _ in range(self.bands)]
-        kept_by_anchor: dict[int, list[int]] = defaultdict(list)
+        self._sh_store.append(sh_v)  # compacted to the kept rows' shingles after the walk
+        kept_of = [-1] * n  # row -> kept block id
         kept_rows: list[int] = []
-        kept_near: list[int] = []
         dec_rows: list[int] = []
         dec_target: list[int] = []
         dec_similarity: list[float] = []
@@ -214,20 +277,15 @@ class Deduplicator:
             if target is not None:
                 decision = (target, 1.0, "exact")
             elif is_near[i]:
-                candidates: set[int] = set(earlier.get(i, ()))
-                for b in within_v[within_o[i]:within_o[i + 1]].tolist():
-                    if (kept := self._kept_in_doc.get(b)) is not None:
-                        candidates.add(kept)
-                row_keys = keys[band_row[i]].tolist()
-                for band, band_key in enumerate(row_keys):
-                    candidates.update(kept_by_band[band].get(band_key, ()))
-                row_anchors = anchor_v[anchor_o[i]:anchor_o[i + 1]].tolist()
-                for anchor in row_anchors:
-                    sharing = kept_by_anchor.get(anchor, ())
-                    if len(sharing) <= ANCHOR_MAX_POSTINGS:
-                        candidates.update(sharing)
+                candidates = set(earlier_list[e_lo[i]:e_lo[i + 1]])
+                for j in partners[p_lo[i]:p_lo[i + 1]]:
+                    if kept_of[j] >= 0:
+                        candidates.add(kept_of[j])
+                for b in within_list[w_lo[i]:w_lo[i + 1]]:
+                    if (in_doc := self._kept_in_doc.get(b)) is not None:
+                        candidates.add(in_doc)
                 if candidates:
-                    decision = self._verify(sh_v[sh_o[i]:sh_o[i + 1]], candidates)
+                    decision = self._verify(sh_v[sh_lo[i]:sh_lo[i + 1]], candidates)
             if decision is not None:
                 target, similarity, reason = decision
                 dup_number = self._ref_doc[target]
@@ -244,27 +302,42 @@ class Deduplicator:
             self._ref_block.append(block_idxs[i])
             self._exact.setdefault(key, block_id)
             self._sh_chunk.append(store)
-            self._sh_start.append(int(sh_o[i]))
-            self._sh_end.append(int(sh_o[i + 1]))
+            self._sh_start.append(sh_lo[i])
+            self._sh_end.append(sh_lo[i + 1])
             self._kept_in_doc[block_idxs[i]] = block_id
+            kept_of[i] = block_id
             kept_rows.append(i)
-            if is_near[i]:
-                for band, band_key in enumerate(row_keys):
-                    kept_by_band[band][band_key].append(block_id)
-                for anchor in row_anchors:
-                    kept_by_anchor[anchor].append(block_id)
-                kept_near.append(i)
         first_id = len(self._ref_doc) - len(kept_rows)
         self._compact_store(store, first_id, kept_rows, sh_o)
-        if kept_near:
-            ids = np.array([first_id + kept_rows.index(i) for i in kept_near], np.uint32) \
-                if len(kept_near) != len(kept_rows) else np.arange(first_id, first_id + len(kept_rows),
-                                                                   dtype=np.uint32)
-            self.index.insert(keys[band_row[kept_near]], ids)
-            lengths = np.diff(anchor_o)[kept_near]
-            flat = np.concatenate([anchor_v[anchor_o[i]:anchor_o[i + 1]] for i in kept_near])
-            self.anchors.insert(flat.reshape(-1, 1), np.repeat(ids, lengths))
+        kept_ids = np.array(kept_of, np.int64)
+        kept_near = near_rows[kept_ids[near_rows] >= 0]
+        if len(kept_near):
+            band_row = np.searchsorted(near_rows, kept_near)
+            self.index.insert(keys[band_row], kept_ids[kept_near].astype(np.uint32))
+            kept_anchor = kept_ids[anchor_owner] >= 0
+            self.anchors.insert(anchor_v[kept_anchor].reshape(-1, 1),
+                                kept_ids[anchor_owner[kept_anchor]].astype(np.uint32))
         self._emit(chunk, kept_rows, dec_rows, dec_target, dec_similarity, dec_reason)
+
+    def _indexed_candidates(self, keys: np.ndarray, near_rows: np.ndarray, anchor_v: np.ndarray,
+                            anchor_owner: np.ndarray, needed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(row, kept id)`` pairs, sorted by row: kept blocks of earlier chunks sharing a band key
+        with the row, or enough anchors (common phrases, over ``ANCHOR_MAX_POSTINGS``, left out)."""
+        q_rows, q_ids = self.index.query(keys)
+        rows = [near_rows[q_rows]]
+        ids = [q_ids.astype(np.int64)]
+        if self.anchors.size and len(anchor_v):
+            # A common phrase is not evidence: its postings are never expanded.
+            a_rows, a_ids = self.anchors.query(anchor_v.reshape(-1, 1), max_postings=ANCHOR_MAX_POSTINGS)
+            pairs, shared = np.unique((anchor_owner[a_rows].astype(np.uint64) << np.uint64(32))
+                                      | a_ids.astype(np.uint64), return_counts=True)
+            owners = (pairs >> np.uint64(32)).astype(np.int64)
+            enough = shared >= needed[owners]
+            rows.append(owners[enough])
+            ids.append((pairs[enough] & np.uint64(0xFFFFFFFF)).astype(np.int64))
+        all_rows, all_ids = np.concatenate(rows), np.concatenate(ids)
+        order = np.argsort(all_rows, kind="stable")
+        return all_rows[order], all_ids[order]
 
     def _compact_store(self, store: int, first_id: int, kept_rows: list[int], sh_o: np.ndarray) -> None:
         """Keep only the kept rows' shingles of this chunk (the duplicates' are not needed)."""
@@ -292,7 +365,7 @@ class Deduplicator:
             other = self._shingles_of(c)
             if not len(other):
                 continue
-            inter = len(np.intersect1d(shingles, other, assume_unique=True))
+            inter = _intersection_size(shingles, other)
             jaccard = inter / (len(shingles) + len(other) - inter)
             containment = inter / len(shingles)  # of this block in the kept one
             if jaccard >= self.s.jaccard_threshold and (near is None or jaccard > near[0]):

@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from dedupe.dedup.lsh import band_keys, choose_bands
 from dedupe.dedup.minhash import MinHasher
-from dedupe.dedup.text import exact_key, words
+from dedupe.dedup.text import exact_key_of_words, words
 from dedupe.settings import Settings
 
 #: One shingle in this many (by hash) is an anchor; a 60-word block has about 7 of them.
@@ -56,12 +56,17 @@ def list_array(arrays: Sequence[np.ndarray], type_: pa.DataType = UINT32) -> pa.
 
 
 def list_values(column: pa.Array | pa.ChunkedArray, dtype: type = np.uint32) -> tuple[np.ndarray, np.ndarray]:
-    """``(values, offsets)`` of a list column as numpy: row ``i`` is ``values[offsets[i]:offsets[i+1]]``."""
+    """``(values, offsets)`` of a list column as numpy: row ``i`` is ``values[offsets[i]:offsets[i+1]]``.
+
+    >>> values, offsets = list_values(pa.array([[1], [2, 3], [4]], pa.list_(pa.uint32())).slice(1))
+    >>> values.tolist(), offsets.tolist()
+    ([2, 3, 4], [0, 2, 3])
+    """
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
     offsets = column.offsets.to_numpy().astype(np.int64)
-    values = column.values.to_numpy(zero_copy_only=False).astype(dtype, copy=False)
-    return values, offsets - offsets[0] if len(offsets) else offsets
+    values = column.flatten().to_numpy(zero_copy_only=False).astype(dtype, copy=False)  # sliced too
+    return values, offsets - offsets[0]
 
 
 class FeatureComputer:
@@ -90,7 +95,8 @@ class FeatureComputer:
                 texts: Sequence[str]) -> tuple[pa.Table, np.ndarray]:
         """Features of blocks given in document order, and the signatures of the near-tier rows
         (``uint32[n_near, num_perm]``, in row order)."""
-        n_words = np.fromiter((len(words(t)) for t in texts), dtype=np.int32, count=len(texts))
+        word_lists = [words(t) for t in texts]
+        n_words = np.fromiter((len(w) for w in word_lists), dtype=np.int32, count=len(texts))
         near_rows = np.flatnonzero(n_words >= self.s.near_min_words).tolist()
         hashes, offsets = self.hasher.shingle_hashes([texts[i] for i in near_rows])
         signatures = self.hasher.signatures_of(hashes, offsets)
@@ -114,7 +120,7 @@ class FeatureComputer:
             "block_idx": pa.array(block_idxs, pa.int32()),
             "chars": pa.array([len(t) for t in texts], pa.int32()),
             "n_words": pa.array(n_words, pa.int32()),
-            "exact_key": pa.array([exact_key(t) for t in texts], pa.int64()),
+            "exact_key": pa.array([exact_key_of_words(w) for w in word_lists], pa.int64()),
             "band_keys": list_array(row_bands), "anchors": list_array(row_anchors),
             "shingles": list_array(row_shingles), "within": list_array(row_within, pa.int32()),
         }, schema=FEATURES)

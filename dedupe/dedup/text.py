@@ -56,4 +56,10 @@ def exact_form(text: str) -> str:
 
 def exact_key(text: str) -> int:
     """63-bit xxh3 of :func:`exact_form` (fits a signed int64 column)."""
-    return xxhash.xxh3_64_intdigest(exact_form(text).encode("utf-8", "surrogatepass")) >> 1
+    return exact_key_of_words(words(text))
+
+
+def exact_key_of_words(text_words: list[str]) -> int:
+    """:func:`exact_key` of a text given as its :func:`words`."""
+    folded = _DIGITS.sub("0", " ".join(text_words))
+    return xxhash.xxh3_64_intdigest(folded.encode("utf-8", "surrogatepass")) >> 1

@@ -29,6 +29,22 @@ from dedupe.schema import SCHEMA_VERSION
 COMPRESSION = "zstd"
 
 
+def hash_columns(schema: pa.Schema) -> list[str]:
+    """Columns of hash values (lists of ``uint32``: band keys, anchors, shingles, signatures):
+    random bits neither compress nor dictionary-encode, and trying costs more than writing them."""
+    return [f.name for f in schema if pa.types.is_list(f.type) and pa.types.is_uint32(f.type.value_type)]
+
+
+def writer_options(schema: pa.Schema) -> dict[str, Any]:
+    """``ParquetWriter`` options: zstd and dictionaries, except for hash columns (stored plain)."""
+    plain = set(hash_columns(schema))
+    if not plain:
+        return {"compression": COMPRESSION}
+    return {"compression": {f.name: "none" if f.name in plain else COMPRESSION for f in schema},
+            "use_dictionary": [f.name for f in schema if f.name not in plain],
+            "write_statistics": [f.name for f in schema if f.name not in plain]}
+
+
 def fsync_dir(path: Path) -> None:
     """Make a rename inside ``path`` durable (no-op where directories cannot be opened)."""
     try:
@@ -83,7 +99,7 @@ class TableWriter:
     def _flush(self) -> None:
         if self._writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._writer = pq.ParquetWriter(self._tmp, self.schema, compression=COMPRESSION)
+            self._writer = pq.ParquetWriter(self._tmp, self.schema, **writer_options(self.schema))
         if self._buffered:
             table = pa.Table.from_pydict(self._columns, schema=self.schema)
             self._writer.write_table(table, row_group_size=self.rows_per_group)
