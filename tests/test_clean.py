@@ -231,9 +231,9 @@ def test_page_with_too_little_running_text_keeps_what_rules_left() -> None:
 # --- per-site chrome ----------------------------------------------------------------------------
 
 def _site_keys(pages: dict[str, list[str]], min_docs: int = 2, prose_min_docs: int = 3) -> frozenset[int]:
-    rows = [r for doc_id, lines in pages.items() for r in line_rows("coast.example", doc_id, lines)]
-    table = chrome_lines(pa.Table.from_pylist(rows, schema=LINE_STATS), min_docs=min_docs,
-                         prose_min_docs=prose_min_docs)
+    stats = pa.concat_tables(pa.table(line_rows("coast.example", doc_id, lines), schema=LINE_STATS)
+                             for doc_id, lines in pages.items())
+    table = chrome_lines(stats, min_docs=min_docs, prose_min_docs=prose_min_docs)
     return chrome_keys(table).get("coast.example", frozenset())
 
 

@@ -13,8 +13,9 @@ On ``prose_min_docs`` pages or more, running text is chrome whatever its neighbo
 
 >>> import pyarrow as pa
 >>> from dedupe.schema import LINE_STATS
->>> rows = [r for d in ("a", "b") for r in line_rows("example.com", d, ["Menu", f"Story {d}."])]
->>> table = chrome_lines(pa.Table.from_pylist(rows, schema=LINE_STATS), min_docs=2, prose_min_docs=3)
+>>> stats = pa.concat_tables(pa.table(line_rows("example.com", d, ["Menu", f"Story {d}."]), schema=LINE_STATS)
+...                        for d in ("a", "b"))
+>>> table = chrome_lines(stats, min_docs=2, prose_min_docs=3)
 >>> table["text"].to_pylist()
 ['Menu']
 """
@@ -22,7 +23,7 @@ On ``prose_min_docs`` pages or more, running text is chrome whatever its neighbo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any, Final
 
 import pyarrow as pa
@@ -45,20 +46,28 @@ def line_key(text: str) -> int:
     return xxhash.xxh3_64_intdigest(norm.encode("utf-8", "surrogatepass")) >> 1
 
 
-def line_rows(source: str, doc_id: str, lines: Sequence[str]) -> Iterator[dict[str, Any]]:
-    """Rows of :data:`~dedupe.schema.LINE_STATS` for one document: each distinct line once, with
-    the keys of its neighbours (what the syndication guard looks at)."""
+def line_rows(source: str, doc_id: str, lines: Sequence[str]) -> dict[str, list[Any]]:
+    """Columns of :data:`~dedupe.schema.LINE_STATS` for one document: each distinct line once, with
+    the keys of its neighbours (what the syndication guard looks at). No site, no rows."""
+    columns: dict[str, list[Any]] = {name: [] for name in ("source", "key", "doc_id", "prose", "text",
+                                                           "prev_key", "next_key")}
     if not source:
-        return  # no site, nothing to learn
+        return columns  # no site, nothing to learn
     keys = [line_key(t) for t in lines]
     seen: set[int] = set()
+    last = len(keys) - 1
     for i, (text, key) in enumerate(zip(lines, keys, strict=True)):
         if key in seen:
             continue
         seen.add(key)
-        yield {"source": source, "key": key, "doc_id": doc_id, "prose": looks_like_prose(text),
-               "text": text[:TEXT_CHARS], "prev_key": keys[i - 1] if i else None,
-               "next_key": keys[i + 1] if i + 1 < len(keys) else None}
+        columns["key"].append(key)
+        columns["prose"].append(looks_like_prose(text))
+        columns["text"].append(text[:TEXT_CHARS])
+        columns["prev_key"].append(keys[i - 1] if i else None)
+        columns["next_key"].append(keys[i + 1] if i < last else None)
+    columns["source"] = [source] * len(seen)
+    columns["doc_id"] = [doc_id] * len(seen)
+    return columns
 
 
 def line_counts(stats: pa.Table) -> pa.Table:

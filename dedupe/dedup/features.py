@@ -17,9 +17,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
+from numba import njit
 
 from dedupe.dedup.lsh import band_keys, choose_bands
 from dedupe.dedup.minhash import MinHasher
@@ -44,15 +46,6 @@ FEATURES = pa.schema([
     pa.field("shingles", pa.list_(pa.uint32())),  # sorted distinct shingle hashes
     pa.field("within", pa.list_(pa.int32())),  # block_idx of earlier blocks of the document it may repeat
 ])
-
-
-def list_array(arrays: Sequence[np.ndarray], type_: pa.DataType = UINT32) -> pa.Array:
-    """A ``list<type_>`` Arrow array of numpy arrays (one list per array)."""
-    offsets = np.zeros(len(arrays) + 1, dtype=np.int32)
-    np.cumsum([len(a) for a in arrays], out=offsets[1:])
-    dtype = type_.to_pandas_dtype()
-    values = np.concatenate(arrays).astype(dtype) if len(arrays) else np.empty(0, dtype)
-    return pa.ListArray.from_arrays(pa.array(offsets), pa.array(values, type_))
 
 
 def list_values(column: pa.Array | pa.ChunkedArray, dtype: type = np.uint32) -> tuple[np.ndarray, np.ndarray]:
@@ -101,30 +94,69 @@ class FeatureComputer:
         hashes, offsets = self.hasher.shingle_hashes([texts[i] for i in near_rows])
         signatures = self.hasher.signatures_of(hashes, offsets)
         keys = band_keys(signatures, self.bands, self.rows)
-        unique = [np.unique(hashes[offsets[k]:offsets[k + 1]]) for k in range(len(near_rows))]
-        anchors = [u[u % ANCHOR_MODULUS == 0] for u in unique]
+        unique, unique_offsets, anchors, anchor_offsets = _distinct_and_anchors(
+            hashes, offsets, ANCHOR_MODULUS)
         within = _same_document_overlaps([doc_ids[i] for i in near_rows], signatures, offsets,
                                          self.s.containment_threshold)
-        empty_u32 = np.empty(0, np.uint32)
-        empty_i32 = np.empty(0, np.int32)
-        row_bands: list[np.ndarray] = [empty_u32] * len(texts)
-        row_anchors: list[np.ndarray] = [empty_u32] * len(texts)
-        row_shingles: list[np.ndarray] = [empty_u32] * len(texts)
-        row_within: list[np.ndarray] = [empty_i32] * len(texts)
-        for k, row in enumerate(near_rows):
-            row_bands[row], row_anchors[row], row_shingles[row] = keys[k], anchors[k], unique[k]
-            if k in within:
-                row_within[row] = np.array([block_idxs[near_rows[j]] for j in within[k]], np.int32)
+        near = np.asarray(near_rows, np.int64)
+
+        def per_row(values: np.ndarray, near_offsets: np.ndarray, type_: pa.DataType = UINT32) -> pa.Array:
+            """A list column over all rows from the near rows' flat values (others: empty lists)."""
+            lengths = np.zeros(len(texts), np.int64)
+            lengths[near] = np.diff(near_offsets)
+            row_offsets = np.zeros(len(texts) + 1, np.int32)
+            np.cumsum(lengths, out=row_offsets[1:])
+            return pa.ListArray.from_arrays(pa.array(row_offsets), pa.array(values, type_))
+
+        within_values: list[int] = []
+        within_offsets = [0]
+        for k in range(len(near_rows)):
+            within_values.extend(block_idxs[near_rows[j]] for j in within.get(k, ()))
+            within_offsets.append(len(within_values))
         table = pa.table({
             "doc_id": pa.array(doc_ids, pa.string()),
             "block_idx": pa.array(block_idxs, pa.int32()),
             "chars": pa.array([len(t) for t in texts], pa.int32()),
             "n_words": pa.array(n_words, pa.int32()),
             "exact_key": pa.array([exact_key_of_words(w) for w in word_lists], pa.int64()),
-            "band_keys": list_array(row_bands), "anchors": list_array(row_anchors),
-            "shingles": list_array(row_shingles), "within": list_array(row_within, pa.int32()),
+            "band_keys": per_row(keys.reshape(-1), np.arange(len(near_rows) + 1) * self.bands),
+            "anchors": per_row(anchors, anchor_offsets), "shingles": per_row(unique, unique_offsets),
+            "within": per_row(np.array(within_values, np.int32), np.array(within_offsets), pa.int32()),
         }, schema=FEATURES)
         return table, signatures
+
+
+@njit(cache=True, nogil=True)
+def _distinct_and_anchors_kernel(hashes: Any, offsets: Any, modulus: int, unique: Any, unique_offsets: Any,
+                                 anchors: Any, anchor_offsets: Any) -> None:
+    n_unique = n_anchors = 0
+    for row in range(offsets.shape[0] - 1):
+        unique_offsets[row] = n_unique
+        anchor_offsets[row] = n_anchors
+        segment = np.sort(hashes[offsets[row]:offsets[row + 1]])
+        for k in range(segment.shape[0]):
+            value = segment[k]
+            if k and value == segment[k - 1]:
+                continue
+            unique[n_unique] = value
+            n_unique += 1
+            if value % modulus == 0:
+                anchors[n_anchors] = value
+                n_anchors += 1
+    unique_offsets[offsets.shape[0] - 1] = n_unique
+    anchor_offsets[offsets.shape[0] - 1] = n_anchors
+
+
+def _distinct_and_anchors(hashes: np.ndarray, offsets: np.ndarray,
+                          modulus: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per segment of ``hashes``: its sorted distinct values and, among them, the anchors (the
+    multiples of ``modulus``), as flat arrays with offsets."""
+    unique = np.empty(len(hashes), np.uint32)
+    anchors = np.empty(len(hashes), np.uint32)
+    unique_offsets = np.empty(len(offsets), np.int64)
+    anchor_offsets = np.empty(len(offsets), np.int64)
+    _distinct_and_anchors_kernel(hashes, offsets, modulus, unique, unique_offsets, anchors, anchor_offsets)
+    return unique[:unique_offsets[-1]], unique_offsets, anchors[:anchor_offsets[-1]], anchor_offsets
 
 
 def _same_document_overlaps(doc_of: Sequence[str], signatures: np.ndarray, offsets: np.ndarray,

@@ -38,13 +38,15 @@ def write_document(documents: TableWriter, blocks: TableWriter, doc: Document, r
         "duplicate_ratio": doc.duplicate_ratio, "near_duplicate_of": doc.near_duplicate_of,
         "run_id": run_id,
     })
-    for b in doc.blocks:
-        blocks.write({
-            "doc_id": doc.doc_id, "block_idx": b.idx, "start": b.start, "end": b.end,
-            "text": b.text, "label": b.label, "reason": b.reason,
-            "duplicate_of_doc": b.duplicate_of_doc, "duplicate_of_block": b.duplicate_of_block,
-            "similarity": b.similarity, "run_id": run_id,
-        })
+    n = len(doc.blocks)
+    bs = doc.blocks
+    blocks.extend({
+        "doc_id": [doc.doc_id] * n, "block_idx": [b.idx for b in bs], "start": [b.start for b in bs],
+        "end": [b.end for b in bs], "text": [b.text for b in bs], "label": [b.label for b in bs],
+        "reason": [b.reason for b in bs], "duplicate_of_doc": [b.duplicate_of_doc for b in bs],
+        "duplicate_of_block": [b.duplicate_of_block for b in bs], "similarity": [b.similarity for b in bs],
+        "run_id": [run_id] * n,
+    }, n)
 
 
 class CorpusPartWriter:
@@ -69,9 +71,8 @@ class CorpusPartWriter:
 
     def write_line_stats(self, doc: Document) -> None:
         """One row per distinct line of ``doc``: what the site-chrome learner counts."""
-        writer = self.writers["linestats"]
-        for row in line_rows(doc.source, doc.doc_id, [b.text for b in doc.blocks]):
-            writer.write(row)
+        columns = line_rows(doc.source, doc.doc_id, [b.text for b in doc.blocks])
+        self.writers["linestats"].extend(columns, len(columns["key"]))
 
     def write_input(self, path: str, record: int | None, *, size: int, mtime_ns: int,
                     doc_id: str | None, status: str) -> None:
