@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from dedupe.dedup.deduplicator import Deduplicator
 from dedupe.dedup.lsh import BandIndex, band_keys, candidate_probability, choose_bands
-from dedupe.dedup.minhash import MinHasher, xxh32
+from dedupe.dedup.minhash import MinHasher, affine32_permutations, xxh32
 from dedupe.dedup.text import exact_key, shingle_text
 from dedupe.pipeline import run_pipeline
 from dedupe.settings import Settings
@@ -37,6 +37,14 @@ def _datasketch_signature(text: str, ngram: int = 3) -> np.ndarray:
 @given(st.binary(max_size=100))
 def test_xxh32_kernel_equals_the_xxhash_library(data: bytes) -> None:
     assert int(xxh32(np.frombuffer(data, dtype=np.uint8), 0, len(data))) == xxhash.xxh32_intdigest(data)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(min_value=1, max_value=512), st.integers(min_value=0, max_value=2**31))
+def test_permutations_are_datasketchs(num_perm: int, seed: int) -> None:
+    a, b = affine32_permutations(num_perm, seed)
+    expected = datasketch.MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+    assert np.array_equal(a, expected[0]) and np.array_equal(b, expected[1])
 
 
 @settings(max_examples=100, deadline=None)

@@ -20,13 +20,15 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import datasketch
 import numpy as np
 from numba import njit
 
 from dedupe.dedup.text import normalise_batch
+
+if TYPE_CHECKING:
+    import datasketch
 
 # xxh32 constants (https://github.com/Cyan4973/xxHash/blob/dev/doc/xxhash_spec.md).
 _P1 = np.uint32(2654435761)
@@ -150,6 +152,16 @@ def _signatures(hashes: Any, offsets: Any, a: Any, b: Any, out: Any) -> None:
                     row[p] = v
 
 
+def affine32_permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(a, b)`` of datasketch's ``affine32`` scheme, drawn as ``MinHash._init_permutations`` draws
+    them (a test compares the two); not imported from datasketch, whose import costs 0.3 s and
+    ~40 MB in every worker process (scipy, redis clients)."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return np.ascontiguousarray(a), np.ascontiguousarray(b)
+
+
 class MinHasher:
     """Signatures of ``num_perm`` permutations over word ``ngram`` s, as datasketch draws them.
 
@@ -163,9 +175,7 @@ class MinHasher:
         self.num_perm = num_perm
         self.ngram = ngram
         self.seed = seed
-        a, b = datasketch.MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
-        self._a = np.ascontiguousarray(a, dtype=np.uint32)
-        self._b = np.ascontiguousarray(b, dtype=np.uint32)
+        self._a, self._b = affine32_permutations(num_perm, seed)
 
     def shingle_hashes(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """xxh32 of the shingles of each text: a flat ``uint32`` array and ``len(texts)+1`` offsets.
@@ -193,5 +203,6 @@ class MinHasher:
 
     def lean_minhash(self, text: str) -> datasketch.LeanMinHash:
         """A datasketch ``LeanMinHash`` of ``text``, for ad-hoc queries against the corpus."""
+        import datasketch  # imports scipy and redis clients: only for this
         signature = self.signatures([text])[0]
         return datasketch.LeanMinHash(seed=self.seed, hashvalues=signature, scheme="affine32")
