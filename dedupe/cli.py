@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from dedupe.corpus import CorpusBusy
 from dedupe.document import LABELS
@@ -197,6 +198,8 @@ def run(
             Console().print(f"nothing new: {out}/ is unchanged")
         else:
             Console().print(f"corpus written to {out}/ (run={summary['run_id']})")
+        if summary.get("report"):
+            Console().print(f"report: {summary['report']}")
 
 
 @app.command()
@@ -225,6 +228,110 @@ def serve(
     dedupe_flow.serve(name=name, cron=cron, parameters={
         "inputs": [str(Path(i).resolve()) for i in inputs], "out": str(out.resolve()),
         "settings": dataclasses.asdict(settings)})
+
+
+#: How each label looks in the terminal: kept text plain, removed text struck through and coloured.
+LABEL_STYLES = {"content": "", "title": "bold cyan", "chrome": "strike grey50", "padding": "strike magenta",
+                "duplicate": "strike yellow"}
+
+
+def _document_text(view: dict[str, Any]) -> Text:
+    """The document's text with each block styled by label, and why beside what was removed."""
+    base: str = view["base_text"]
+    out = Text()
+    out.append("legend: ", style="dim")
+    for label, style in LABEL_STYLES.items():
+        out.append(label, style=style or "default")
+        out.append("  ")
+    out.append("\n\n")
+    prev_end = 0
+    for b in view["blocks"]:
+        out.append(base[prev_end:b["start"]])
+        out.append(b["text"], style=LABEL_STYLES.get(b["label"], ""))
+        if b["label"] not in ("content", "title"):
+            note = f"  [{b['reason']}"
+            kept = b.get("kept")
+            if b["duplicate_of_doc"]:
+                where = kept["path"] if kept else b["duplicate_of_doc"][:12]
+                note += (f" of block {b['duplicate_of_block']} in {where} (doc {b['duplicate_of_doc'][:12]})"
+                         f", similarity {b['similarity']:.2f}")
+            out.append(note + "]", style="dim italic")
+        prev_end = b["end"]
+    out.append(base[prev_end:])
+    return out
+
+
+@app.command()
+def inspect(
+    corpus: Annotated[Path, typer.Argument(help="The corpus folder (what --out wrote).")],
+    document: Annotated[str | None, typer.Argument(help="A doc_id or a path as in documents/.")] = None,
+    label: Annotated[str | None, typer.Option(help="List every block with this label instead.")] = None,
+    limit: Annotated[int, typer.Option(help="With --label: at most this many blocks (0: all).")] = 100,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (for scripts).")] = False,
+) -> None:
+    """Show what the pipeline did, from the corpus alone: a document's text with every block coloured
+    by label and the reason for each removal (duplicates: the kept block they repeat), or with
+    --label every block of that label. Without either: the corpus in figures."""
+    from dedupe import inspect as look
+
+    if not (corpus / "_corpus").exists() and not (corpus / "documents").exists():
+        raise typer.BadParameter(f"{corpus} is not a dedupe corpus (no documents/ inside)")
+    console = Console()
+    if label is not None:
+        try:
+            rows = look.blocks_with_label(corpus, label, limit or None)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from None
+        if as_json:
+            typer.echo(json.dumps(rows, indent=1, ensure_ascii=False))
+            return
+        table = Table(title=f"blocks labelled {label}", show_lines=False)
+        for column in ("path", "block", "reason", "text"):
+            table.add_column(column, overflow="fold")
+        for r in rows:
+            text = r["text"] if len(r["text"]) <= 120 else r["text"][:117] + "…"
+            table.add_row(r["path"], str(r["block_idx"]), r["reason"], text)
+        console.print(table)
+        return
+    if document is None:
+        overview = look.corpus_overview(corpus)
+        if as_json:
+            typer.echo(json.dumps(overview, indent=1))
+        else:
+            console.print(f"{overview['documents']:,} documents; blocks: " + ", ".join(
+                f"{n:,} {label}" for label, n in overview["blocks"].items()))
+        return
+    try:
+        view = look.document_view(corpus, document)
+    except look.NotFound as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from None
+    if as_json:
+        typer.echo(json.dumps(view, indent=1, ensure_ascii=False, default=str))
+        return
+    counts = ", ".join(f"{view[f'n_{label}']} {label}" for label in LABELS)
+    console.print(f"[bold]{view['path']}[/]  doc {view['doc_id']}  site {view['source'] or '-'}  "
+                  f"run {view['run_id']}\nblocks: {counts}; duplicate ratio {view['duplicate_ratio']:.2f}"
+                  + (f", copy of {view['near_duplicate_of']}" if view["near_duplicate_of"] else ""))
+    console.print(_document_text(view))
+
+
+@app.command()
+def report(
+    corpus: Annotated[Path, typer.Argument(help="The corpus folder (what --out wrote).")],
+    run_id: Annotated[str | None, typer.Option("--run", help="A committed run (default: the last).")] = None,
+    max_documents: Annotated[int, typer.Option(help="Document pages in the report, at most.")] = 200,
+) -> None:
+    """Write the HTML report of a committed run to CORPUS/_reports/RUN.html and print its path."""
+    from dedupe.corpus import Manifest
+    from dedupe.html_report import write_html_report
+
+    runs = [r["run_id"] for r in Manifest.load(corpus).runs]
+    if not runs:
+        raise typer.BadParameter(f"{corpus} has no committed run")
+    if run_id is not None and run_id not in runs:
+        raise typer.BadParameter(f"run {run_id} is not committed in {corpus}; runs: {', '.join(runs)}")
+    typer.echo(write_html_report(corpus, run_id or runs[-1], max_documents=max_documents))
 
 
 @app.command()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -25,6 +26,7 @@ import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -33,13 +35,17 @@ R = TypeVar("R")
 _PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent(parent: int) -> None:
+def _start_worker(parent: int) -> None:
     """Have the kernel kill this worker when its parent dies (Linux), and stop now if the parent
-    died while this worker was starting (the signal would never come)."""
+    died while this worker was starting (the signal would never come). Arrow allocates from the
+    system allocator here: its default pool keeps freed memory for reuse, in every worker."""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:
         os._exit(1)
+    import pyarrow
+
+    pyarrow.set_memory_pool(pyarrow.system_memory_pool())
 
 
 def cpu_workers(setting: int) -> int:
@@ -55,6 +61,21 @@ def _spawnable() -> bool:
     return main is None or os.path.exists(main)
 
 
+def release_memory() -> None:
+    """Hand memory freed by a finished stage back to the system (glibc keeps it otherwise), so an
+    idle worker or the next stage does not carry the last one's peak."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def _run_and_release(fn: Callable[[T], R], item: T) -> R:
+    try:
+        return fn(item)
+    finally:
+        release_memory()
+
+
 _pools: dict[int, ProcessPoolExecutor] = {}
 
 
@@ -63,7 +84,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     pool = _pools.get(workers)
     if pool is None:
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_die_with_parent, initargs=(os.getpid(),))
+                                   initializer=_start_worker, initargs=(os.getpid(),))
         _pools[workers] = pool
     return pool
 
@@ -83,7 +104,7 @@ def map_in_processes(fn: Callable[[T], R], items: Sequence[T], workers: int) -> 
     if size <= 1 or len(items) <= 1 or not _spawnable():
         return [fn(item) for item in items]
     try:
-        return list(_pool(size).map(fn, items))
+        return list(_pool(size).map(partial(_run_and_release, fn), items))
     except BrokenProcessPool:
         shutdown_pools()  # a worker was killed (out of memory?): the next call starts a new pool
         raise

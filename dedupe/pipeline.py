@@ -15,7 +15,8 @@ A run goes through these stages, each handing the next only small things (paths,
    earlier one, from the features alone (no text).
 7. :func:`assemble_part` (once per part, in parallel) applies labels and decisions to the staged
    text with column operations and writes the part's final documents and blocks.
-8. :func:`publish_run` moves each staged table to ``OUT/<table>/run=<id>/`` by renaming it.
+8. :func:`publish_run` moves each staged table to ``OUT/<table>/run=<id>/`` by renaming it;
+   the run's HTML report (:mod:`dedupe.html_report`) is then written to ``OUT/_reports/``.
 
 Nothing under ``OUT/<table>/`` is ever written in place, so readers never see a partial file.
 :func:`run_pipeline` chains the stages in one process, without Prefect.
@@ -62,7 +63,8 @@ from dedupe.dedup.deduplicator import Deduplicator, DocumentStats
 from dedupe.dedup.features import FEATURES, FeatureComputer
 from dedupe.dedup.order import document_order
 from dedupe.document import LABELS, Block, Document, InputError, InputFile
-from dedupe.parallel import map_in_processes
+from dedupe.html_report import write_html_report
+from dedupe.parallel import map_in_processes, release_memory
 from dedupe.readers.corpus import read_documents
 from dedupe.readers.discover import discover
 from dedupe.readers.formats import read_input
@@ -354,24 +356,43 @@ def learn_site_chrome(plan: RunPlan) -> int:
     meta = _metadata(plan.run_id, s)
     chrome = pa.table({"source": pa.array([], pa.string()), "key": pa.array([], pa.int64()),
                        "text": pa.array([], pa.string()), "n_docs": pa.array([], pa.int32())})
-    counts = None
-    if parts and s.clean:
-        stats = pq.ParquetDataset(parts).read()
-        prior_files = committed_files(plan.out_dir, "site_lines")
-        prior = pq.ParquetDataset(prior_files).read() if prior_files else None
-        chrome = chrome_lines(stats, min_docs=s.site_chrome_min_docs,
-                              prose_min_docs=s.site_chrome_prose_min_docs, prior=prior)
-        counts = line_counts(stats)
     with TableWriter(stage / "site_lines" / "part-000000.parquet", SITE_LINES, table="site_lines",
                      metadata=meta) as writer:
-        if counts is not None:
-            writer.write_table(counts.append_column("run_id", pa.array([plan.run_id] * counts.num_rows,
-                                                                       pa.string())))
+        if parts and s.clean:
+            # Streamed part by part: memory holds one part's lines and the per-line counts.
+            for part in parts:
+                counts = line_counts(pq.read_table(part))
+                writer.write_table(counts.append_column(
+                    "run_id", pa.repeat(pa.scalar(plan.run_id, pa.string()), counts.num_rows)))
+            # Earlier runs' counts without their text (~30 bytes a line); the text of the few
+            # chrome lines is looked up afterwards.
+            prior_files = committed_files(plan.out_dir, "site_lines")
+            prior = (pq.ParquetDataset(prior_files).read(columns=["source", "key", "n_docs", "prose"])
+                     if prior_files else None)
+            chrome = chrome_lines(lambda columns: (pq.read_table(p, columns=columns) for p in parts),
+                                  min_docs=s.site_chrome_min_docs,
+                                  prose_min_docs=s.site_chrome_prose_min_docs, prior=prior)
+            chrome = _with_prior_text(chrome, prior_files)
     with TableWriter(stage / "site_chrome" / "part-000000.parquet", SITE_CHROME, table="site_chrome",
                      metadata=meta) as writer:
         writer.write_table(chrome.append_column("run_id", pa.array([plan.run_id] * chrome.num_rows,
                                                                    pa.string())))
+    release_memory()  # the per-line counts of the whole run are gone; the deduplicator comes next
     return int(chrome.num_rows)
+
+
+def _with_prior_text(chrome: pa.Table, prior_files: list[str]) -> pa.Table:
+    """Fill in, from earlier runs' line counts, the text of chrome lines this run did not print."""
+    missing = chrome.filter(pc.equal(chrome["text"], ""))
+    if not missing.num_rows or not prior_files:
+        return chrome
+    found = pq.ParquetDataset(prior_files, filters=[("key", "in", missing["key"].to_pylist())]).read(
+        columns=["source", "key", "text"]).group_by(["source", "key"]).aggregate([("text", "min")])
+    text_of = dict(zip(zip(found["source"].to_pylist(), found["key"].to_pylist(), strict=True),
+                       found["text_min"].to_pylist(), strict=True))
+    texts = [t or text_of.get((s, k), "") for s, k, t in zip(
+        chrome["source"].to_pylist(), chrome["key"].to_pylist(), chrome["text"].to_pylist(), strict=True)]
+    return chrome.set_column(chrome.schema.get_field_index("text"), "text", pa.array(texts, pa.string()))
 
 
 def _committed_index(plan: RunPlan, layout: dict[str, int]) -> pa.Table | None:
@@ -438,11 +459,11 @@ def clean_part(plan: RunPlan, part: str) -> BatchResult:
     computer = FeatureComputer(s)
     number = _part_number(part)
     with TableWriter(stage / "labels" / f"{part}.parquet", BLOCK_LABELS, table="labels",
-                     metadata=meta) as label_writer, \
+                     metadata=meta, durable=False) as label_writer, \
             TableWriter(stage / "docfacts" / f"{part}.parquet", DOC_FACTS, table="docfacts",
-                        metadata=meta) as facts_writer, \
+                        metadata=meta, durable=False) as facts_writer, \
             TableWriter(stage / "features" / f"{part}.parquet", FEATURES_STAGED, table="features",
-                        metadata=meta) as features_writer, \
+                        metadata=meta, durable=False) as features_writer, \
             TableWriter(stage / "signatures" / f"{part}.parquet", SIGNATURES, table="signatures",
                         metadata=meta) as sig_writer:
         labels, facts = _Columns(label_writer), _Columns(facts_writer)
@@ -522,7 +543,8 @@ def dedup_run(plan: RunPlan) -> int:
     all_decisions = dedup_dir / "decisions.parquet"
     with TableWriter(stage / "index" / "part-000000.parquet", INDEX, table="index",
                      metadata=meta | {"index_layout": json.dumps(computer.layout)}) as index_writer, \
-            TableWriter(all_decisions, DECISIONS_ALL, table="decisions", metadata=meta) as decision_writer:
+            TableWriter(all_decisions, DECISIONS_ALL, table="decisions", metadata=meta,
+                        durable=False) as decision_writer:
         if s.dedup and facts_parts:
             facts = pa.concat_tables(pq.read_table(p, columns=["doc_id", "path", "record", "published"])
                                      for p in facts_parts)
@@ -544,6 +566,7 @@ def dedup_run(plan: RunPlan) -> int:
                     part_of[doc_id] = _part_number(p.stem)
     n_decisions = _split_by_part(plan, all_decisions, stats, part_of)
     all_decisions.unlink()
+    release_memory()
     return n_decisions
 
 
@@ -561,10 +584,10 @@ def _split_by_part(plan: RunPlan, all_decisions: Path, stats: dict[str, Document
         number = _part_number(part)
         lo, hi = np.searchsorted(parts, [number, number + 1])
         with TableWriter(stage / "dedup" / "decisions" / f"{part}.parquet", DECISIONS, table="decisions",
-                         metadata=meta) as w:
+                         metadata=meta, durable=False) as w:
             w.write_table(decisions.slice(int(lo), int(hi - lo)))
         with TableWriter(stage / "dedup" / "documents" / f"{part}.parquet", DOC_STATS, table="doc_stats",
-                         metadata=meta) as w:
+                         metadata=meta, durable=False) as w:
             w.write_table(pa.Table.from_pylist(stat_rows.get(number, []), schema=DOC_STATS))
     return int(decisions.num_rows)
 
@@ -576,14 +599,17 @@ def _features_in_keep_order(stage: Path, order: list[str], bucket_docs: int) -> 
     rank (``bucket_docs`` documents per bucket, one Parquet file each); the buckets are then read
     back in order and sorted in memory. Memory holds one part or one bucket, never the run.
     """
-    ranks = pa.array(order, pa.string())
+    rank_of = {doc_id: rank for rank, doc_id in enumerate(order)}
     sort_dir = stage / "dedup" / "buckets"
     writers: dict[int, pq.ParquetWriter] = {}
     schema = FEATURES_STAGED.append(pa.field("rank", pa.int64()))
     try:
         for part in _staged_parts(stage, "features"):
             features = pq.read_table(part)
-            rank = pc.cast(pc.index_in(features["doc_id"], value_set=ranks), pa.int64())
+            # Ranks of the part's few hundred documents, spread to their blocks.
+            encoded = pc.dictionary_encode(features["doc_id"]).combine_chunks()
+            doc_ranks = np.array([rank_of[d] for d in encoded.dictionary.to_pylist()], np.int64)
+            rank = pa.array(doc_ranks[encoded.indices.to_numpy(zero_copy_only=False)])
             features = features.append_column("rank", rank).cast(schema)
             bucket_of = pc.divide(rank, bucket_docs)  # integer division of int64
             for bucket in pc.unique(bucket_of).to_pylist():
@@ -785,4 +811,6 @@ def run_pipeline(inputs: Sequence[str | Path], out_dir: str | Path, settings: Se
         labelled = assemble_parts(plan)
         summary = summarize(plan, read, labelled, repeats, time.perf_counter() - started)
         publish_run(plan, summary)
+        if has_news(plan):
+            write_html_report(out_dir, plan.run_id)
     return summary

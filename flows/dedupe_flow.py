@@ -14,13 +14,15 @@ Run it from Python::
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task, unmapped
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from dedupe import pipeline, report
+from dedupe.html_report import write_html_report
 from dedupe.pipeline import BatchResult, RunPlan, RunSummary
 from dedupe.settings import Settings
 
@@ -81,6 +83,11 @@ def publish_task(plan: RunPlan, summary: RunSummary) -> str:
     return str(pipeline.publish_run(plan, summary))
 
 
+@task(name="html-report", cache_policy=NO_CACHE)
+def html_report_task(out: str, run_id: str) -> str:
+    return str(write_html_report(out, run_id))
+
+
 @flow(name="dedupe", log_prints=True)
 def dedupe_flow(
     inputs: list[str] | None = None,
@@ -125,20 +132,26 @@ def dedupe_flow(
             labelled = assemble_task(plan)
         summary = pipeline.summarize(plan, read, labelled, repeats, time.perf_counter() - started)
         publish_task(plan, summary)
+    report = html_report_task(out, plan.run_id) if pipeline.has_news(plan) else None
     summary.seconds = time.perf_counter() - started
-    _report(summary, pipeline.has_news(plan))
-    return summary.to_dict()
+    _report(summary, report)
+    return summary.to_dict() | {"report": report}
 
 
-def _report(summary: RunSummary, published: bool) -> None:
-    """Log the summary through the run logger; publish it as a Markdown and a table artifact."""
+def _report(summary: RunSummary, html_report: str | None) -> None:
+    """Log the summary through the run logger; publish it as a Markdown, a table and a link artifact
+    (the run's HTML report)."""
     logger = get_run_logger()
-    if not published:
+    if html_report is None:
         logger.info("nothing new: %s files unchanged since earlier runs", summary.unchanged)
         return
     logger.info("run %s: %s files, %s documents, blocks %s, %s errors in %.1f s", summary.run_id,
                 summary.files, summary.documents, summary.blocks, summary.n_errors, summary.seconds)
-    create_markdown_artifact(markdown=report.run_markdown(summary.out_dir, summary.run_id),
+    link = Path(html_report).resolve().as_uri()
+    create_markdown_artifact(markdown=f"[HTML report]({link})\n\n" + report.run_markdown(summary.out_dir,
+                                                                                          summary.run_id),
                              key="dedupe-run-report", description=f"dedupe run {summary.run_id}")
+    create_link_artifact(link=link, link_text=f"dedupe run {summary.run_id}: HTML report",
+                         key="dedupe-html-report", description="what was removed, and why, in every document")
     create_table_artifact(table=report.label_reason_counts(summary.out_dir, summary.run_id),
                           key="dedupe-blocks-by-reason", description="blocks by label and reason")

@@ -127,7 +127,7 @@ def _facts(text: str, lower: str, f: LineFeatures) -> LineFacts:
 #: most lines are looked up, not analysed. Bounded: emptied when full. Shared by the threads of a
 #: process, under a lock.
 _CACHE: dict[str, LineFacts] = {}
-_CACHE_MAX: Final = 1 << 16
+_CACHE_MAX: Final = 1 << 14  # repeated lines are chrome: a few dozen a site
 _CACHE_LOCK = threading.Lock()
 
 

@@ -23,7 +23,7 @@ On ``prose_min_docs`` pages or more, running text is chrome whatever its neighbo
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final
 
 import pyarrow as pa
@@ -79,43 +79,64 @@ def line_counts(stats: pa.Table) -> pa.Table:
                      "prose": grouped["prose_any"], "text": grouped["text_min"]})
 
 
-def chrome_lines(stats: pa.Table, *, min_docs: int, prose_min_docs: int,
+#: Reads the line statistics part by part, with only the named columns (several passes are made).
+StatsParts = Callable[[list[str]], Iterable[pa.Table]]
+
+
+def chrome_lines(stats: pa.Table | StatsParts, *, min_docs: int, prose_min_docs: int,
                  prior: pa.Table | None = None) -> pa.Table:
     """The lines that are chrome of their site: ``source, key, text, n_docs``, sorted.
 
+    ``stats`` is a table of :data:`~dedupe.schema.LINE_STATS` rows, or a function giving it part
+    by part: memory then holds one part and the per-line counts (no text), never the run's lines.
     ``prior`` holds earlier runs' :func:`line_counts` (``source, key, n_docs, prose, text``); their
     documents count with this run's.
     """
-    counts = line_counts(stats)
+    parts: StatsParts = (lambda columns: [stats.select(columns)]) if isinstance(stats, pa.Table) else stats
+    # Pass 1: documents per line, part by part (a document lies in one part, so counts add up).
+    counts = [t.group_by(["source", "key"]).aggregate([("doc_id", "count_distinct"), ("prose", "any")])
+              .rename_columns(["source", "key", "n_docs", "prose"])
+              for t in parts(["source", "key", "doc_id", "prose"])]
     if prior is not None and prior.num_rows:
-        counts = pa.concat_tables([counts, prior.select(counts.column_names).cast(counts.schema)])
-    grouped = counts.group_by(["source", "key"]).aggregate(
-        [("n_docs", "sum"), ("prose", "any"), ("text", "min")])
-    grouped = grouped.select(["source", "key", "n_docs_sum", "prose_any", "text_min"]).rename_columns(
-        ["source", "key", "doc_id_count_distinct", "prose_any", "text_min"])
-    n_docs = grouped["doc_id_count_distinct"]
-    shared = grouped.filter(pc.greater_equal(n_docs, min_docs))
+        counts.append(prior.select(["source", "key", "n_docs", "prose"]))
+    schema = pa.schema([("source", pa.string()), ("key", pa.int64()), ("n_docs", pa.int64()),
+                        ("prose", pa.bool_())])
+    totals = pa.concat_tables([c.cast(schema) for c in counts]) if counts else schema.empty_table()
+    grouped = totals.group_by(["source", "key"]).aggregate([("n_docs", "sum"), ("prose", "any")])
+    shared = grouped.filter(pc.greater_equal(grouped["n_docs_sum"], min_docs))
     prose = shared["prose_any"]
-    sure = shared.filter(pc.or_(pc.invert(prose), pc.greater_equal(shared["doc_id_count_distinct"],
-                                                                       prose_min_docs)))
-    doubtful = shared.filter(pc.and_(prose, pc.less(shared["doc_id_count_distinct"], prose_min_docs)))
+    sure = shared.filter(pc.or_(pc.invert(prose), pc.greater_equal(shared["n_docs_sum"], prose_min_docs)))
+    doubtful = shared.filter(pc.and_(prose, pc.less(shared["n_docs_sum"], prose_min_docs)))
     if doubtful.num_rows:
-        shared_prose = {(s, k) for s, k in zip(shared.filter(prose)["source"].to_pylist(),
-                                               shared.filter(prose)["key"].to_pylist(), strict=True)}
-        candidates = {(s, k) for s, k in zip(doubtful["source"].to_pylist(), doubtful["key"].to_pylist(),
-                                             strict=True)}
-        rows = stats.filter(pc.is_in(stats["key"], value_set=doubtful["key"])).select(
-            ["source", "key", "prev_key", "next_key"]).to_pylist()
-        in_run = {(r["source"], r["key"]) for r in rows
-                  if (r["source"], r["key"]) in candidates
-                  and ((r["source"], r["prev_key"]) in shared_prose
-                       or (r["source"], r["next_key"]) in shared_prose)}
+        # Pass 2: a doubtful paragraph next to another shared paragraph is part of a shared story.
+        shared_rows = shared.filter(prose)
+        shared_prose = set(zip(shared_rows["source"].to_pylist(), shared_rows["key"].to_pylist(),
+                               strict=True))
+        candidates = set(zip(doubtful["source"].to_pylist(), doubtful["key"].to_pylist(), strict=True))
+        in_run: set[tuple[str, int]] = set()
+        for t in parts(["source", "key", "prev_key", "next_key"]):
+            for r in t.filter(pc.is_in(t["key"], value_set=doubtful["key"])).to_pylist():
+                site = r["source"]
+                if (site, r["key"]) in candidates and (
+                        (site, r["prev_key"]) in shared_prose or (site, r["next_key"]) in shared_prose):
+                    in_run.add((site, r["key"]))
         keep = pa.array([(s, k) not in in_run for s, k in zip(doubtful["source"].to_pylist(),
                                                                doubtful["key"].to_pylist(), strict=True)])
         sure = pa.concat_tables([sure, doubtful.filter(keep)])
+    # Pass 3: the text of the chrome lines only.
+    texts = [t.filter(pc.is_in(t["key"], value_set=sure["key"])).select(["source", "key", "text"])
+             for t in parts(["source", "key", "text"])]
+    if prior is not None and prior.num_rows and "text" in prior.column_names:
+        texts.append(prior.filter(pc.is_in(prior["key"], value_set=sure["key"]))
+                     .select(["source", "key", "text"]))
+    text_schema = pa.schema([("source", pa.string()), ("key", pa.int64()), ("text", pa.string())])
+    text_of = (pa.concat_tables([t.cast(text_schema) for t in texts]) if texts else text_schema.empty_table()
+               ).group_by(["source", "key"]).aggregate([("text", "min")])
+    chrome = sure.join(text_of, ["source", "key"], join_type="left outer")
     return pa.table({
-        "source": sure["source"], "key": sure["key"], "text": sure["text_min"],
-        "n_docs": pc.cast(sure["doc_id_count_distinct"], pa.int32()),
+        "source": chrome["source"], "key": chrome["key"],
+        "text": pc.fill_null(chrome["text_min"], ""),
+        "n_docs": pc.cast(chrome["n_docs_sum"], pa.int32()),
     }).sort_by([("source", "ascending"), ("key", "ascending")])
 
 

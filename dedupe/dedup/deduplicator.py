@@ -47,7 +47,7 @@ from dedupe.dedup.lsh import BandIndex
 from dedupe.settings import Settings
 
 #: An anchor shared by more kept blocks than this is a common phrase, not evidence: ignored.
-ANCHOR_MAX_POSTINGS = 64
+ANCHOR_MAX_POSTINGS = 32
 #: Share of a block's anchors a kept block must hold to be a candidate (at least one): a block
 #: contained at 0.6 holds about 60 % of its anchors in the other, an unrelated one a stock phrase.
 ANCHOR_SHARE = 0.3
@@ -323,7 +323,7 @@ class Deduplicator:
                             anchor_owner: np.ndarray, needed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(row, kept id)`` pairs, sorted by row: kept blocks of earlier chunks sharing a band key
         with the row, or enough anchors (common phrases, over ``ANCHOR_MAX_POSTINGS``, left out)."""
-        q_rows, q_ids = self.index.query(keys)
+        q_rows, q_ids = self.index.query(keys, unique=False)  # the walk folds repeats into a set
         rows = [near_rows[q_rows]]
         ids = [q_ids.astype(np.int64)]
         if self.anchors.size and len(anchor_v):

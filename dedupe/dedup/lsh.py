@@ -58,6 +58,19 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     return out
 
 
+def _ranges(run_keys: np.ndarray, needles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``[lo, hi)`` of each needle's entries in a sorted run (``lo == hi``: absent). Most needles
+    are absent, so the right ends are searched for the hits only."""
+    lo = np.searchsorted(run_keys, needles, side="left")
+    hi = lo.copy()
+    inside = lo < len(run_keys)
+    hit = np.flatnonzero(inside)
+    hit = hit[run_keys[lo[hit]] == needles[hit]]
+    if len(hit):
+        hi[hit] = np.searchsorted(run_keys, needles[hit], side="right")
+    return lo, hi
+
+
 class BandIndex:
     """Band keys of indexed blocks, queried and extended a batch at a time.
 
@@ -91,8 +104,10 @@ class BandIndex:
                 runs.append((merged_keys[order], np.concatenate((i1, i2))[order]))
         self.size += len(ids)
 
-    def query(self, keys: np.ndarray, max_postings: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Pairs ``(row, id)``: indexed ids sharing a band with query row ``row``, each pair once.
+    def query(self, keys: np.ndarray, max_postings: int | None = None,
+              unique: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """Pairs ``(row, id)``: indexed ids sharing a band with query row ``row``, each pair once
+        (``unique=False``: once per shared band, unsorted, for callers that fold them anyway).
 
         With ``max_postings``, a key held by more ids than that (a common phrase) yields nothing:
         it is counted first and never expanded, so its cost does not grow with the corpus.
@@ -103,9 +118,7 @@ class BandIndex:
             # Sorted needles: the binary searches then walk the run in order (5x fewer cache misses).
             order = np.argsort(keys[:, band], kind="stable")
             column = keys[order, band]
-            ranges = [(np.searchsorted(run_keys, column, side="left"),
-                       np.searchsorted(run_keys, column, side="right"), run_ids)
-                      for run_keys, run_ids in self._runs[band]]
+            ranges = [(*_ranges(run_keys, column), run_ids) for run_keys, run_ids in self._runs[band]]
             allowed = None
             if max_postings is not None and ranges:
                 held = sum((hi - lo for lo, hi, _ in ranges), np.zeros(len(column), np.int64))
@@ -122,6 +135,8 @@ class BandIndex:
                 ids_found.append(run_ids[starts + np.arange(lengths.sum())])
         if not rows_found:
             return np.empty(0, np.int64), np.empty(0, np.uint32)
+        if not unique:
+            return np.concatenate(rows_found).astype(np.int64), np.concatenate(ids_found).astype(np.uint32)
         pairs = np.unique((np.concatenate(rows_found).astype(np.uint64) << np.uint64(32))
                           | np.concatenate(ids_found).astype(np.uint64))
         return (pairs >> np.uint64(32)).astype(np.int64), (pairs & np.uint64(0xFFFFFFFF)).astype(np.uint32)

@@ -67,8 +67,10 @@ class TableWriter:
     """Write rows of one table to one Parquet file; the file appears only when closed cleanly."""
 
     def __init__(self, path: Path, schema: pa.Schema, *, table: str, metadata: dict[str, str],
-                 rows_per_group: int = 512) -> None:
+                 rows_per_group: int = 512, durable: bool = True) -> None:
         self.path = Path(path)
+        #: fsync before the rename; off for a run's internal working files, never published.
+        self.durable = durable
         self.schema = schema_with_metadata(schema, table, metadata)
         self.rows_per_group = rows_per_group
         self.rows_written = 0
@@ -121,8 +123,9 @@ class TableWriter:
         self._flush()
         assert self._writer is not None
         self._writer.close()
-        with open(self._tmp, "rb") as fh:
-            os.fsync(fh.fileno())
+        if self.durable:
+            with open(self._tmp, "rb") as fh:
+                os.fsync(fh.fileno())
         os.replace(self._tmp, self.path)
 
     def abort(self) -> None:
