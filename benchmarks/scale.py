@@ -17,14 +17,15 @@ generated once under ``--cache`` and then:
 
 Recall is scored on the planted duplicates, for both tools at both levels:
 
-* *documents*: a syndicated copy is found when it or its original is marked (ours:
-  ``near_duplicate_of``; datatrove: removed);
-* *paragraphs*: a planted duplicate paragraph is found when the paragraph or its original is
-  labelled ``duplicate`` pointing at the other (ours), or when either's document was removed
-  (datatrove, which removes documents, not paragraphs).
+* *documents*: a syndicated copy is found when the tool ties it to its original (ours: the two are
+  in one cluster of ``near_duplicate_of`` links; datatrove: one of them was removed);
+* *paragraphs*: a planted duplicate paragraph is found when it and its original are in one
+  cluster of ``duplicate_of`` links (ours), or when either's document was removed (datatrove,
+  which removes documents, not paragraphs, and cannot find a paragraph repeated in one article).
 
-Either copy counts because the tools keep different copies: plain text carries no publication
-date, so our keep-order is the path order there; datatrove keeps one document per cluster.
+Clusters rather than "the copy points at the original" because the tools keep different copies:
+plain text carries no publication date, so our keep-order is the path order there; datatrove
+keeps one document per cluster.
 Timings are ratios measured in the same command, on the same machine, one after the other.
 """
 
@@ -38,7 +39,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -109,30 +109,64 @@ def _load_truth(corpus: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]
     return read("paragraphs.jsonl"), read("documents.jsonl")
 
 
+class _Components:
+    """Union-find: which blocks (or documents) the tool tied together as copies of one another."""
+
+    def __init__(self) -> None:
+        self.parent: dict[Any, Any] = {}
+
+    def find(self, x: Any) -> Any:
+        root = x
+        while self.parent.get(root, root) != root:
+            root = self.parent[root]
+        while x != root:  # path compression
+            self.parent[x], x = root, self.parent.get(x, x)
+        return root
+
+    def union(self, a: Any, b: Any) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[ra] = rb
+
+
 def score_ours(out: Path, corpus: Path) -> tuple[float, float]:
-    """(document recall, paragraph recall) of our corpus at ``out`` on the planted duplicates."""
+    """(document recall, paragraph recall) of our corpus at ``out`` on the planted duplicates: a
+    planted pair is found when our duplicate links put both copies in one cluster (whichever copy
+    we kept), for paragraphs through ``duplicate_of_doc/block``, for documents through
+    ``near_duplicate_of``."""
     paragraphs, documents = _load_truth(corpus)
     docs = pq.ParquetDataset(sorted((out / "documents").rglob("*.parquet"))).read(
         columns=["doc_id", "path", "near_duplicate_of"])
-    article_of = {d: Path(p).stem for d, p in zip(docs["doc_id"].to_pylist(), docs["path"].to_pylist(),
-                                                  strict=True)}
-    near_of = {article_of[d]: article_of.get(n) for d, n in zip(docs["doc_id"].to_pylist(),
-                                                                 docs["near_duplicate_of"].to_pylist(),
-                                                                 strict=True) if n}
-    dups = pq.ParquetDataset(sorted((out / "blocks").rglob("*.parquet")),
-                             filters=[("label", "=", "duplicate")]).read(columns=["doc_id", "text",
-                                                                                  "duplicate_of_doc"])
-    marked: dict[tuple[str, str], set[str]] = defaultdict(set)  # (article, text) -> articles it copies
-    for doc_id, text, of in zip(dups["doc_id"].to_pylist(), dups["text"].to_pylist(),
-                                dups["duplicate_of_doc"].to_pylist(), strict=True):
-        marked[(article_of.get(doc_id, ""), _norm(text))].add(article_of.get(of, "") if of else "")
+    doc_of = {Path(p).stem: d
+              for d, p in zip(docs["doc_id"].to_pylist(), docs["path"].to_pylist(), strict=True)}
+    doc_links = _Components()
+    for d, n in zip(docs["doc_id"].to_pylist(), docs["near_duplicate_of"].to_pylist(), strict=True):
+        if n:
+            doc_links.union(d, n)
+    wanted: dict[tuple[str, str], tuple[str, int] | None] = {}
+    for p in paragraphs:
+        for article, text in ((p["article_id"], p["text"]), (p["original_article_id"], p["original_text"])):
+            if article in doc_of:
+                wanted[(doc_of[article], _norm(text))] = None
+    block_links = _Components()
+    for path in sorted((out / "blocks").rglob("*.parquet")):  # a batch at a time, not the run's text
+        columns = ["doc_id", "block_idx", "text", "duplicate_of_doc", "duplicate_of_block", "label"]
+        for batch in pq.ParquetFile(path).iter_batches(columns=columns, batch_size=65536):
+            for doc_id, idx, text, dup_doc, dup_block, label in zip(*(c.to_pylist() for c in batch.columns),
+                                                                     strict=True):
+                key = (doc_id, _norm(text))
+                if key in wanted and wanted[key] is None:
+                    wanted[key] = (doc_id, idx)
+                if label == "duplicate" and dup_doc is not None:
+                    block_links.union((doc_id, idx), (dup_doc, dup_block))
     found = 0
     for p in paragraphs:
-        copy = (p["article_id"], _norm(p["text"]))
-        orig = (p["original_article_id"], _norm(p["original_text"]))
-        found += p["original_article_id"] in marked.get(copy, ()) or p["article_id"] in marked.get(orig, ())
-    doc_found = sum(d["article_id"] in near_of or near_of.get(d["original_article_id"]) == d["article_id"]
-                    for d in documents)
+        a = wanted.get((doc_of.get(p["article_id"], ""), _norm(p["text"])))
+        b = wanted.get((doc_of.get(p["original_article_id"], ""), _norm(p["original_text"])))
+        found += a is not None and b is not None and block_links.find(a) == block_links.find(b)
+    doc_found = sum(d["article_id"] in doc_of and d["original_article_id"] in doc_of
+                    and doc_links.find(doc_of[d["article_id"]])
+                    == doc_links.find(doc_of[d["original_article_id"]]) for d in documents)
     return doc_found / max(1, len(documents)), found / max(1, len(paragraphs))
 
 
