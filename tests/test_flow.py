@@ -35,6 +35,8 @@ def test_prefect_flow_writes_the_same_corpus_as_the_library(tmp_path: Path, seed
     assert _table(tmp_path / "flow", "blocks", cols, "doc_id, block_idx") == \
         _table(tmp_path / "lib", "blocks", cols, "doc_id, block_idx")
     assert len(list((tmp_path / "flow" / "documents").glob("run=*/*.parquet"))) == 3  # 3 batches
+    assert Path(summary["report"]) == tmp_path / "flow" / "_reports" / f"{summary['run_id']}.html"
+    assert Path(summary["report"]).stat().st_size > 10_000
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -65,6 +67,10 @@ def test_cli_rejects_bad_usage_before_starting_prefect(tmp_path: Path) -> None:
     assert result.returncode == 2 and "input not found" in result.stderr
     result = _cli("run", ".", "--batch-files", "0", cwd=tmp_path)
     assert result.returncode == 2 and "batch_files must be positive" in result.stderr
+    result = _cli("run", ".", "--runner", "dask", cwd=tmp_path)
+    assert result.returncode == 2 and "needs the --address of a running cluster" in result.stderr
+    result = _cli("run", ".", "--runner", "spark", "--address", "x", cwd=tmp_path)
+    assert result.returncode == 2 and "unknown runner" in result.stderr
     assert not (tmp_path / "corpus").exists()
 
 

@@ -39,4 +39,4 @@ def _trigger_and_check(env: dict[str, str], tmp_path: Path) -> None:
     assert len(list((tmp_path / "corpus" / "documents").glob("run=*/*.parquet"))) >= 1
     artifacts = subprocess.run([str(BIN / "prefect"), "artifact", "ls"], env=env, capture_output=True,
                                text=True, timeout=60)
-    assert "dedupe-run-report" in artifacts.stdout
+    assert "dedupe-run-report" in artifacts.stdout and "dedupe-html-report" in artifacts.stdout
