@@ -67,6 +67,9 @@ def release_memory(collect: bool = True) -> None:
     cycle collector (50-100 ms in a worker's heap: once a stage, not once a batch)."""
     if collect:
         gc.collect()
+    import pyarrow
+
+    pyarrow.default_memory_pool().release_unused()  # Arrow's allocator keeps freed pages too
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 

@@ -75,7 +75,7 @@ class Settings:
     containment_threshold: float = 0.6
     #: Documents per bucket of the external sort that feeds the deduplicator in keep-order (bounds
     #: the memory of the global pass: one bucket of text at a time).
-    dedup_bucket_docs: int = 20000
+    dedup_bucket_docs: int = 5000
     #: A document whose content duplicates other documents at this share is ``near_duplicate_of``.
     near_duplicate_ratio: float = 0.8
 
