@@ -137,18 +137,30 @@ def write_html_report(out_dir: str | Path, run_id: str, max_documents: int = 200
     docs = _run_table(out, "documents", run_id, ["doc_id", "path", "duplicate_ratio", "near_duplicate_of"])
     paths = dict(zip(docs["doc_id"].to_pylist(), docs["path"].to_pylist(), strict=True))
     # Lists: the largest clusters, the most copied documents, chrome per site, errors.
-    dups = _run_table(out, "blocks", run_id, ["doc_id", "block_idx", "text", "duplicate_of_doc",
-                                              "duplicate_of_block", "similarity", "reason"],
-                      (pc.field("label") == "duplicate") & pc.starts_with(pc.field("reason"), "duplicate:"))
-    clusters: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
-    for d in dups.to_pylist():
-        clusters[(d["duplicate_of_doc"], d["duplicate_of_block"])].append(d)
-    largest = sorted(clusters.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:top]
-    kept = kept_blocks(out, {k for k, _ in largest})
+    # Clusters are counted without text; only the largest ones' members are read with theirs.
+    is_dup = (pc.field("label") == "duplicate") & pc.starts_with(pc.field("reason"), "duplicate:")
+    links = _run_table(out, "blocks", run_id, ["duplicate_of_doc", "duplicate_of_block"], is_dup)
+    sizes = (links.group_by(["duplicate_of_doc", "duplicate_of_block"])
+             .aggregate([("duplicate_of_block", "count")]) if links.num_rows else None)
+    n_clusters = sizes.num_rows if sizes is not None else 0
+    largest_keys = [] if sizes is None else [
+        (r["duplicate_of_doc"], r["duplicate_of_block"]) for r in sizes.sort_by(
+            [("duplicate_of_block_count", "descending"), ("duplicate_of_doc", "ascending"),
+             ("duplicate_of_block", "ascending")]).slice(0, top).to_pylist()]
+    clusters: dict[tuple[str, int], list[dict[str, Any]]] = {k: [] for k in largest_keys}
+    if largest_keys:
+        targets = pc.field("duplicate_of_doc").isin(sorted({d for d, _ in largest_keys}))
+        for d in _run_table(out, "blocks", run_id, ["doc_id", "block_idx", "text", "duplicate_of_doc",
+                                                    "duplicate_of_block", "similarity", "reason"],
+                            is_dup & targets).to_pylist():
+            if (d["duplicate_of_doc"], d["duplicate_of_block"]) in clusters:
+                clusters[(d["duplicate_of_doc"], d["duplicate_of_block"])].append(d)
+    largest = [(k, sorted(clusters[k], key=lambda m: (m["doc_id"], m["block_idx"]))) for k in largest_keys]
+    kept = kept_blocks(out, set(largest_keys))
     for block in kept.values():
         paths.setdefault(block["doc_id"], block["path"] or block["doc_id"])
-    copied = sorted((r for r in docs.to_pylist() if r["duplicate_ratio"] > 0),
-                    key=lambda r: (-r["duplicate_ratio"], r["path"]))[:25]
+    copied = docs.filter(pc.greater(docs["duplicate_ratio"], 0)).sort_by(
+        [("duplicate_ratio", "descending"), ("path", "ascending")]).slice(0, 25).to_pylist()
     chrome = _run_table(out, "site_chrome", run_id, ["source", "text", "n_docs"]).to_pylist()
     errors = _run_table(out, "errors", run_id, ["path", "record", "stage", "error", "message"])
     # Document pages: what the lists link to first, then the first others by path.
@@ -178,7 +190,7 @@ def write_html_report(out_dir: str | Path, run_id: str, max_documents: int = 200
     removed = [r for r in reasons if r["label"] not in ("content", "title")][:30]
     html_parts.append(_chart([(r["reason"], r["blocks"], COLOURS[r["label"]]) for r in removed]))
     html_parts.append(_chrome_html(chrome))
-    html_parts.append(f'<h2 id="clusters">Largest duplicate clusters ({len(clusters):,} in all)</h2>')
+    html_parts.append(f'<h2 id="clusters">Largest duplicate clusters ({n_clusters:,} in all)</h2>')
     for (kept_doc, kept_block), members in largest:
         k = kept.get((kept_doc, kept_block), {})
         copies = f'{len(members)} {"copy" if len(members) == 1 else "copies"}'
