@@ -27,14 +27,12 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as ds
 
 from dedupe.corpus import Manifest
 from dedupe.document import LABELS
 from dedupe.inspect import BLOCK_COLUMNS, kept_blocks
-from dedupe.report import label_reason_counts
+from dedupe.report import label_reason_counts, run_table
 
 REPORTS = "_reports"
 #: Colours of the labels, in the chart and in the document pages.
@@ -68,14 +66,6 @@ padding:0 4px;margin-left:4px;white-space:normal}:target{background:#fff3bf}
 
 def _esc(text: Any) -> str:
     return html.escape("" if text is None else str(text))
-
-
-def _run_table(out_dir: Path, table: str, run_id: str, columns: list[str],
-               where: pc.Expression | None = None) -> pa.Table:
-    files = sorted((out_dir / table / f"run={run_id}").glob("*.parquet"))
-    if not files:
-        return pa.table({c: pa.array([], pa.string()) for c in columns})
-    return ds.dataset(files, format="parquet").to_table(columns=columns, filter=where)
 
 
 def _doc_link(doc_id: str, path: str, shown: set[str]) -> str:
@@ -134,12 +124,12 @@ def write_html_report(out_dir: str | Path, run_id: str, max_documents: int = 200
     by_label: dict[str, int] = defaultdict(int)
     for r in reasons:
         by_label[r["label"]] += r["blocks"]
-    docs = _run_table(out, "documents", run_id, ["doc_id", "path", "duplicate_ratio", "near_duplicate_of"])
+    docs = run_table(out, "documents", run_id, ["doc_id", "path", "duplicate_ratio", "near_duplicate_of"])
     paths = dict(zip(docs["doc_id"].to_pylist(), docs["path"].to_pylist(), strict=True))
     # Lists: the largest clusters, the most copied documents, chrome per site, errors.
     # Clusters are counted without text; only the largest ones' members are read with theirs.
     is_dup = (pc.field("label") == "duplicate") & pc.starts_with(pc.field("reason"), "duplicate:")
-    links = _run_table(out, "blocks", run_id, ["duplicate_of_doc", "duplicate_of_block"], is_dup)
+    links = run_table(out, "blocks", run_id, ["duplicate_of_doc", "duplicate_of_block"], is_dup)
     sizes = (links.group_by(["duplicate_of_doc", "duplicate_of_block"])
              .aggregate([("duplicate_of_block", "count")]) if links.num_rows else None)
     n_clusters = sizes.num_rows if sizes is not None else 0
@@ -150,7 +140,7 @@ def write_html_report(out_dir: str | Path, run_id: str, max_documents: int = 200
     clusters: dict[tuple[str, int], list[dict[str, Any]]] = {k: [] for k in largest_keys}
     if largest_keys:
         targets = pc.field("duplicate_of_doc").isin(sorted({d for d, _ in largest_keys}))
-        for d in _run_table(out, "blocks", run_id, ["doc_id", "block_idx", "text", "duplicate_of_doc",
+        for d in run_table(out, "blocks", run_id, ["doc_id", "block_idx", "text", "duplicate_of_doc",
                                                     "duplicate_of_block", "similarity", "reason"],
                             is_dup & targets).to_pylist():
             if (d["duplicate_of_doc"], d["duplicate_of_block"]) in clusters:
@@ -161,8 +151,8 @@ def write_html_report(out_dir: str | Path, run_id: str, max_documents: int = 200
         paths.setdefault(block["doc_id"], block["path"] or block["doc_id"])
     copied = docs.filter(pc.greater(docs["duplicate_ratio"], 0)).sort_by(
         [("duplicate_ratio", "descending"), ("path", "ascending")]).slice(0, 25).to_pylist()
-    chrome = _run_table(out, "site_chrome", run_id, ["source", "text", "n_docs"]).to_pylist()
-    errors = _run_table(out, "errors", run_id, ["path", "record", "stage", "error", "message"])
+    chrome = run_table(out, "site_chrome", run_id, ["source", "text", "n_docs"]).to_pylist()
+    errors = run_table(out, "errors", run_id, ["path", "record", "stage", "error", "message"])
     # Document pages: what the lists link to first, then the first others by path.
     wanted: list[str] = [r["doc_id"] for r in copied]
     for (kept_doc, _), members in largest:
@@ -255,10 +245,10 @@ def _document_pages(out: Path, run_id: str, order: list[str], shown: set[str],
         return []
     doc_columns = ["doc_id", "path", "source", "raw_text", "extracted_text", "duplicate_ratio",
                    "near_duplicate_of", *[f"n_{label}" for label in LABELS]]
-    docs = {d["doc_id"]: d for d in _run_table(out, "documents", run_id, doc_columns,
+    docs = {d["doc_id"]: d for d in run_table(out, "documents", run_id, doc_columns,
                                                 pc.field("doc_id").isin(order)).to_pylist()}
     blocks: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for b in _run_table(out, "blocks", run_id, BLOCK_COLUMNS, pc.field("doc_id").isin(order)).to_pylist():
+    for b in run_table(out, "blocks", run_id, BLOCK_COLUMNS, pc.field("doc_id").isin(order)).to_pylist():
         blocks[b["doc_id"]].append(b)
     return [_document_html(docs[d], sorted(blocks[d], key=lambda b: b["block_idx"]), shown, paths)
             for d in order if d in docs]

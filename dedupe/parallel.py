@@ -29,6 +29,8 @@ from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from typing import TypeVar
 
+import pyarrow
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -43,8 +45,6 @@ def _start_worker(parent: int) -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:
         os._exit(1)
-    import pyarrow
-
     pyarrow.set_memory_pool(pyarrow.system_memory_pool())
 
 
@@ -67,8 +67,6 @@ def release_memory(collect: bool = True) -> None:
     cycle collector (50-100 ms in a worker's heap: once a stage, not once a batch)."""
     if collect:
         gc.collect()
-    import pyarrow
-
     pyarrow.default_memory_pool().release_unused()  # Arrow's allocator keeps freed pages too
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)

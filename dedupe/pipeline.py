@@ -424,22 +424,6 @@ def _part_number(part: str) -> int:
     return int(part.rsplit("-", 1)[1])
 
 
-class _Columns:
-    """Rows gathered column by column and written a slice at a time (bounded memory, no dict per row)."""
-
-    def __init__(self, writer: TableWriter, flush_rows: int = 65536) -> None:
-        self.writer = writer
-        self.flush_rows = flush_rows
-        self.columns: dict[str, list[Any]] = {name: [] for name in writer.schema.names}
-
-    def flush(self, force: bool = False) -> None:
-        first = next(iter(self.columns.values()))
-        if first and (force or len(first) >= self.flush_rows):
-            self.writer.write_table(pa.Table.from_pydict(self.columns, schema=self.writer.schema))
-            for values in self.columns.values():
-                values.clear()
-
-
 def clean_part(plan: RunPlan, part: str) -> BatchResult:
     """Label every block of one staged part (cleaning) and compute its duplicate features.
 
@@ -458,15 +442,14 @@ def clean_part(plan: RunPlan, part: str) -> BatchResult:
     site_chrome = _site_chrome(stage) if s.clean else {}
     computer = FeatureComputer(s)
     number = _part_number(part)
-    with TableWriter(stage / "labels" / f"{part}.parquet", BLOCK_LABELS, table="labels",
-                     metadata=meta, durable=False) as label_writer, \
-            TableWriter(stage / "docfacts" / f"{part}.parquet", DOC_FACTS, table="docfacts",
-                        metadata=meta, durable=False) as facts_writer, \
+    with TableWriter(stage / "labels" / f"{part}.parquet", BLOCK_LABELS, table="labels", metadata=meta,
+                     rows_per_group=s.rows_per_group * 32, durable=False) as label_writer, \
+            TableWriter(stage / "docfacts" / f"{part}.parquet", DOC_FACTS, table="docfacts", metadata=meta,
+                        rows_per_group=s.rows_per_group, durable=False) as facts_writer, \
             TableWriter(stage / "features" / f"{part}.parquet", FEATURES_STAGED, table="features",
                         metadata=meta, durable=False) as features_writer, \
             TableWriter(stage / "signatures" / f"{part}.parquet", SIGNATURES, table="signatures",
                         metadata=meta) as sig_writer:
-        labels, facts = _Columns(label_writer), _Columns(facts_writer)
         content: tuple[list[str], list[int], list[str], list[int]] = ([], [], [], [])
         row = 0
 
@@ -489,32 +472,27 @@ def clean_part(plan: RunPlan, part: str) -> BatchResult:
         for doc in read_documents(docs_path, blocks_path, batch_size=s.rows_per_group):
             if s.clean:
                 doc = clean_document(doc, s, site_chrome.get(doc.source, ()))
-            cols = labels.columns
-            for b in doc.blocks:
-                cols["label"].append(b.label)
-                cols["reason"].append(b.reason)
-                cols["duplicate_of_doc"].append(b.duplicate_of_doc)
-                cols["duplicate_of_block"].append(b.duplicate_of_block)
-                cols["similarity"].append(b.similarity)
+            bs = doc.blocks
+            label_writer.extend({
+                "label": [b.label for b in bs], "reason": [b.reason for b in bs],
+                "duplicate_of_doc": [b.duplicate_of_doc for b in bs],
+                "duplicate_of_block": [b.duplicate_of_block for b in bs],
+                "similarity": [b.similarity for b in bs]}, len(bs))
+            for b in bs:
                 if b.label == "content":
                     content[0].append(doc.doc_id)
                     content[1].append(b.idx)
                     content[2].append(b.text)
                     content[3].append(row)
                 row += 1
-            for name, value in (("doc_id", doc.doc_id), ("path", doc.path), ("record", doc.record),
-                                ("title", doc.title), ("author", doc.author), ("published", doc.published)):
-                facts.columns[name].append(value)
-            labels.flush()
-            facts.flush()
+            facts_writer.write({"doc_id": doc.doc_id, "path": doc.path, "record": doc.record,
+                                "title": doc.title, "author": doc.author, "published": doc.published})
             if len(content[2]) >= 4096:
                 flush_features()
             result.documents += 1
             for label, n in doc.label_counts().items():
                 result.blocks[label] += n
         flush_features()
-        labels.flush(force=True)
-        facts.flush(force=True)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -538,7 +516,6 @@ def dedup_run(plan: RunPlan) -> int:
     facts_parts = _staged_parts(stage, "docfacts")
     computer = FeatureComputer(s)
     part_of: dict[str, int] = {}
-    n_decisions = 0
     stats: dict[str, DocumentStats] = {}
     all_decisions = dedup_dir / "decisions.parquet"
     with TableWriter(stage / "index" / "part-000000.parquet", INDEX, table="index",
@@ -546,9 +523,13 @@ def dedup_run(plan: RunPlan) -> int:
             TableWriter(all_decisions, DECISIONS_ALL, table="decisions", metadata=meta,
                         durable=False) as decision_writer:
         if s.dedup and facts_parts:
-            facts = pa.concat_tables(pq.read_table(p, columns=["doc_id", "path", "record", "published"])
-                                     for p in facts_parts)
-            order = document_order(zip(*(facts[c].to_pylist() for c in facts.column_names), strict=True))
+            keys = ["doc_id", "path", "record", "published"]
+            facts = pa.concat_tables(
+                (t := pq.read_table(p, columns=keys)).append_column(  # the part: where decisions go
+                    "part", pa.repeat(pa.scalar(_part_number(p.stem), pa.int32()), t.num_rows))
+                for p in facts_parts)
+            order = document_order(zip(*(facts[c].to_pylist() for c in keys), strict=True))
+            part_of = dict(zip(facts["doc_id"].to_pylist(), facts["part"].to_pylist(), strict=True))
             run_id = pa.scalar(plan.run_id, pa.string())
 
             def write_kept(kept: pa.Table) -> None:
@@ -561,9 +542,6 @@ def dedup_run(plan: RunPlan) -> int:
                 deduplicator.add_features(bucket)
             deduplicator.finish()
             stats = deduplicator.document_stats()
-            for p in facts_parts:
-                for doc_id in pq.read_table(p, columns=["doc_id"])["doc_id"].to_pylist():
-                    part_of[doc_id] = _part_number(p.stem)
     n_decisions = _split_by_part(plan, all_decisions, stats, part_of)
     all_decisions.unlink()
     release_memory()

@@ -15,19 +15,25 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
+import pyarrow.dataset as ds
+
+from dedupe.schema import TABLES
 
 
-def _table(out_dir: str | Path, table: str, run_id: str, columns: list[str]) -> pa.Table | None:
-    folder = Path(out_dir) / table / f"run={run_id}"
-    files = sorted(folder.glob("*.parquet"))
-    return pq.ParquetDataset(files).read(columns=columns) if files else None
+def run_table(out_dir: str | Path, table: str, run_id: str, columns: list[str],
+              where: pc.Expression | None = None) -> pa.Table:
+    """``columns`` of one run's partition of ``table`` (rows matching ``where``); empty, with the
+    contract's types, when the run wrote none."""
+    files = sorted((Path(out_dir) / table / f"run={run_id}").glob("*.parquet"))
+    if not files:
+        return TABLES[table].empty_table().select(columns)
+    return ds.dataset(files, format="parquet").to_table(columns=columns, filter=where)
 
 
 def label_reason_counts(out_dir: str | Path, run_id: str) -> list[dict[str, Any]]:
     """Blocks of the run by label and reason, most frequent first."""
-    blocks = _table(out_dir, "blocks", run_id, ["label", "reason"])
-    if blocks is None or not blocks.num_rows:
+    blocks = run_table(out_dir, "blocks", run_id, ["label", "reason"])
+    if not blocks.num_rows:
         return []
     counts = blocks.group_by(["label", "reason"]).aggregate([("reason", "count")])
     rows = [{"label": r["label"], "reason": r["reason"], "blocks": r["reason_count"]}
@@ -37,9 +43,8 @@ def label_reason_counts(out_dir: str | Path, run_id: str) -> list[dict[str, Any]
 
 def largest_clusters(out_dir: str | Path, run_id: str, top: int = 5) -> list[dict[str, Any]]:
     """Kept blocks with the most duplicates in the run: the block's start and how many copy it."""
-    blocks = _table(out_dir, "blocks", run_id, ["label", "reason", "duplicate_of_doc", "duplicate_of_block"])
-    if blocks is None:
-        return []
+    blocks = run_table(out_dir, "blocks", run_id,
+                       ["label", "reason", "duplicate_of_doc", "duplicate_of_block"])
     dups = blocks.filter(pc.and_(pc.equal(blocks["label"], "duplicate"),
                                  pc.starts_with(blocks["reason"], "duplicate:")))
     if not dups.num_rows:
@@ -59,9 +64,9 @@ def run_markdown(out_dir: str | Path, run_id: str) -> str:
     lines += ["", "## Largest duplicate clusters", "", "| kept document | block | copies |", "|---|---|---|"]
     lines += [f"| `{c['doc_id']}` | {c['block_idx']} | {c['copies']} |"
               for c in largest_clusters(out_dir, run_id)]
-    errors = _table(out_dir, "errors", run_id, ["path", "error", "message"])
-    lines += ["", f"## Errors ({0 if errors is None else errors.num_rows})", ""]
-    if errors is not None and errors.num_rows:
+    errors = run_table(out_dir, "errors", run_id, ["path", "error", "message"])
+    lines += ["", f"## Errors ({errors.num_rows})", ""]
+    if errors.num_rows:
         lines += ["| input | error | message |", "|---|---|---|"]
         lines += [f"| {e['path']} | {e['error']} | {e['message']} |" for e in errors.slice(0, 50).to_pylist()]
     return "\n".join(lines) + "\n"

@@ -89,8 +89,9 @@ def chrome_lines(stats: pa.Table | StatsParts, *, min_docs: int, prose_min_docs:
 
     ``stats`` is a table of :data:`~dedupe.schema.LINE_STATS` rows, or a function giving it part
     by part: memory then holds one part and the per-line counts (no text), never the run's lines.
-    ``prior`` holds earlier runs' :func:`line_counts` (``source, key, n_docs, prose, text``); their
-    documents count with this run's.
+    ``prior`` holds earlier runs' :func:`line_counts` (``source, key, n_docs, prose``; no text): their
+    documents count with this run's. A chrome line this run did not print gets an empty ``text``
+    (the pipeline looks those few up in the earlier runs' files).
     """
     parts: StatsParts = (lambda columns: [stats.select(columns)]) if isinstance(stats, pa.Table) else stats
     # Pass 1: documents per line, part by part (a document lies in one part, so counts add up).
@@ -126,9 +127,6 @@ def chrome_lines(stats: pa.Table | StatsParts, *, min_docs: int, prose_min_docs:
     # Pass 3: the text of the chrome lines only.
     texts = [t.filter(pc.is_in(t["key"], value_set=sure["key"])).select(["source", "key", "text"])
              for t in parts(["source", "key", "text"])]
-    if prior is not None and prior.num_rows and "text" in prior.column_names:
-        texts.append(prior.filter(pc.is_in(prior["key"], value_set=sure["key"]))
-                     .select(["source", "key", "text"]))
     text_schema = pa.schema([("source", pa.string()), ("key", pa.int64()), ("text", pa.string())])
     text_of = (pa.concat_tables([t.cast(text_schema) for t in texts]) if texts else text_schema.empty_table()
                ).group_by(["source", "key"]).aggregate([("text", "min")])

@@ -42,7 +42,7 @@ import numpy as np
 import pyarrow as pa
 from numba import njit
 
-from dedupe.dedup.features import FeatureComputer, list_values
+from dedupe.dedup.features import FEATURES, FeatureComputer, list_values
 from dedupe.dedup.lsh import BandIndex
 from dedupe.settings import Settings
 
@@ -193,10 +193,10 @@ class Deduplicator:
     def add(self, doc_id: str, blocks: Iterable[tuple[int, str]]) -> None:
         """The content blocks ``(block_idx, text)`` of the next document, in block order."""
         pairs = list(blocks)
-        table, _ = self.computer.compute([doc_id] * len(pairs), [i for i, _ in pairs], [t for _, t in pairs])
         if not pairs:  # a document without content still counts (its share is 0)
             self._start_doc(doc_id)
             return
+        table, _ = self.computer.compute([doc_id] * len(pairs), [i for i, _ in pairs], [t for _, t in pairs])
         self.add_features(table)
 
     def add_features(self, features: pa.Table) -> None:
@@ -406,7 +406,6 @@ class Deduplicator:
     def kept_index(self) -> pa.Table:
         """The blocks kept in this session as index rows (when no ``on_kept`` sink took them)."""
         if not self._kept_tables:
-            from dedupe.dedup.features import FEATURES
             return FEATURES.empty_table().select(list(INDEX_COLUMNS))
         return pa.concat_tables(self._kept_tables)
 
