@@ -84,7 +84,8 @@ from dedupe.schema import (
 from dedupe.segment import segment
 from dedupe.settings import Settings
 from dedupe.writers.corpus import PART_TABLES, CorpusPartWriter
-from dedupe.writers.parquet import TableWriter, fsync_dir, writer_options
+from dedupe.writers.parquet import TableWriter, fsync_dir
+from dedupe.writers.staging import SUFFIX, StagingWriter, read_staged
 
 STAGING = "_staging"
 #: Staged features carry the part and the row of the block in the part's staged blocks.
@@ -296,8 +297,8 @@ def process_batch(manifest: str | Path, run_id: str, settings: Settings | None =
 
 # --- resolve --------------------------------------------------------------------------------------
 
-def _staged_parts(stage: Path, table: str) -> list[Path]:
-    return sorted((stage / table).glob("part-*.parquet"))
+def _staged_parts(stage: Path, table: str, suffix: str = ".parquet") -> list[Path]:
+    return sorted((stage / table).glob(f"part-*{suffix}"))
 
 
 def _rewrite(path: Path, table: str, plan: RunPlan, transform: Callable[[pa.Table], pa.Table]) -> None:
@@ -442,12 +443,12 @@ def clean_part(plan: RunPlan, part: str) -> BatchResult:
     site_chrome = _site_chrome(stage) if s.clean else {}
     computer = FeatureComputer(s)
     number = _part_number(part)
-    with TableWriter(stage / "labels" / f"{part}.parquet", BLOCK_LABELS, table="labels", metadata=meta,
-                     rows_per_group=s.rows_per_group * 32, durable=False) as label_writer, \
-            TableWriter(stage / "docfacts" / f"{part}.parquet", DOC_FACTS, table="docfacts", metadata=meta,
-                        rows_per_group=s.rows_per_group, durable=False) as facts_writer, \
-            TableWriter(stage / "features" / f"{part}.parquet", FEATURES_STAGED, table="features",
-                        metadata=meta, durable=False) as features_writer, \
+    with StagingWriter(stage / "labels" / f"{part}{SUFFIX}", BLOCK_LABELS, table="labels",
+                       metadata=meta) as label_writer, \
+            StagingWriter(stage / "docfacts" / f"{part}{SUFFIX}", DOC_FACTS, table="docfacts",
+                          metadata=meta) as facts_writer, \
+            StagingWriter(stage / "features" / f"{part}{SUFFIX}", FEATURES_STAGED, table="features",
+                          metadata=meta) as features_writer, \
             TableWriter(stage / "signatures" / f"{part}.parquet", SIGNATURES, table="signatures",
                         metadata=meta) as sig_writer:
         content: tuple[list[str], list[int], list[str], list[int]] = ([], [], [], [])
@@ -513,19 +514,18 @@ def dedup_run(plan: RunPlan) -> int:
     dedup_dir = stage / "dedup"
     dedup_dir.mkdir(exist_ok=True)
     meta = _metadata(plan.run_id, s)
-    facts_parts = _staged_parts(stage, "docfacts")
+    facts_parts = _staged_parts(stage, "docfacts", SUFFIX)
     computer = FeatureComputer(s)
     part_of: dict[str, int] = {}
     stats: dict[str, DocumentStats] = {}
-    all_decisions = dedup_dir / "decisions.parquet"
+    all_decisions = dedup_dir / f"decisions{SUFFIX}"
     with TableWriter(stage / "index" / "part-000000.parquet", INDEX, table="index",
                      metadata=meta | {"index_layout": json.dumps(computer.layout)}) as index_writer, \
-            TableWriter(all_decisions, DECISIONS_ALL, table="decisions", metadata=meta,
-                        durable=False) as decision_writer:
+            StagingWriter(all_decisions, DECISIONS_ALL, table="decisions", metadata=meta) as decision_writer:
         if s.dedup and facts_parts:
             keys = ["doc_id", "path", "record", "published"]
             facts = pa.concat_tables(
-                (t := pq.read_table(p, columns=keys)).append_column(  # the part: where decisions go
+                (t := read_staged(p, columns=keys)).append_column(  # the part: where decisions go
                     "part", pa.repeat(pa.scalar(_part_number(p.stem), pa.int32()), t.num_rows))
                 for p in facts_parts)
             order = document_order(zip(*(facts[c].to_pylist() for c in keys), strict=True))
@@ -553,7 +553,7 @@ def _split_by_part(plan: RunPlan, all_decisions: Path, stats: dict[str, Document
     """Stage the decisions and shares of each part in its own file (what :func:`assemble_part` reads)."""
     stage = Path(plan.staging_dir)
     meta = _metadata(plan.run_id, plan.settings)
-    decisions = pq.read_table(all_decisions).sort_by([("part", "ascending"), ("row", "ascending")])
+    decisions = read_staged(all_decisions).sort_by([("part", "ascending"), ("row", "ascending")])
     parts = decisions["part"].to_numpy()
     stat_rows: dict[int, list[dict[str, Any]]] = {}
     for doc_id, st in stats.items():
@@ -561,11 +561,11 @@ def _split_by_part(plan: RunPlan, all_decisions: Path, stats: dict[str, Document
     for part in staged_parts(plan):
         number = _part_number(part)
         lo, hi = np.searchsorted(parts, [number, number + 1])
-        with TableWriter(stage / "dedup" / "decisions" / f"{part}.parquet", DECISIONS, table="decisions",
-                         metadata=meta, durable=False) as w:
+        with StagingWriter(stage / "dedup" / "decisions" / f"{part}{SUFFIX}", DECISIONS, table="decisions",
+                           metadata=meta) as w:
             w.write_table(decisions.slice(int(lo), int(hi - lo)))
-        with TableWriter(stage / "dedup" / "documents" / f"{part}.parquet", DOC_STATS, table="doc_stats",
-                         metadata=meta, durable=False) as w:
+        with StagingWriter(stage / "dedup" / "documents" / f"{part}{SUFFIX}", DOC_STATS, table="doc_stats",
+                           metadata=meta) as w:
             w.write_table(pa.Table.from_pylist(stat_rows.get(number, []), schema=DOC_STATS))
     return int(decisions.num_rows)
 
@@ -579,11 +579,11 @@ def _features_in_keep_order(stage: Path, order: list[str], bucket_docs: int) -> 
     """
     rank_of = {doc_id: rank for rank, doc_id in enumerate(order)}
     sort_dir = stage / "dedup" / "buckets"
-    writers: dict[int, pq.ParquetWriter] = {}
+    writers: dict[int, pa.ipc.RecordBatchFileWriter] = {}
     schema = FEATURES_STAGED.append(pa.field("rank", pa.int64()))
     try:
-        for part in _staged_parts(stage, "features"):
-            features = pq.read_table(part)
+        for part in _staged_parts(stage, "features", SUFFIX):
+            features = read_staged(part)
             # Ranks of the part's few hundred documents, spread to their blocks.
             encoded = pc.dictionary_encode(features["doc_id"]).combine_chunks()
             doc_ranks = np.array([rank_of[d] for d in encoded.dictionary.to_pylist()], np.int64)
@@ -593,15 +593,14 @@ def _features_in_keep_order(stage: Path, order: list[str], bucket_docs: int) -> 
             for bucket in pc.unique(bucket_of).to_pylist():
                 if bucket not in writers:
                     sort_dir.mkdir(parents=True, exist_ok=True)
-                    writers[bucket] = pq.ParquetWriter(sort_dir / f"{bucket:08d}.parquet", schema,
-                                                       **writer_options(schema))
+                    writers[bucket] = pa.ipc.new_file(str(sort_dir / f"{bucket:08d}{SUFFIX}"), schema)
                 writers[bucket].write_table(features.filter(pc.equal(bucket_of, bucket)))
     finally:
         for writer in writers.values():
             writer.close()
     for bucket in sorted(writers):
-        path = sort_dir / f"{bucket:08d}.parquet"
-        yield pq.read_table(path).sort_by([("rank", "ascending"), ("block_idx", "ascending")])
+        path = sort_dir / f"{bucket:08d}{SUFFIX}"
+        yield read_staged(path).sort_by([("rank", "ascending"), ("block_idx", "ascending")])
         path.unlink()
 
 
@@ -615,15 +614,15 @@ def assemble_part(plan: RunPlan, part: str) -> BatchResult:
     if not docs_path.exists():
         return result
     blocks = pq.read_table(blocks_path)
-    labels = pq.read_table(stage / "labels" / f"{part}.parquet")
+    labels = read_staged(stage / "labels" / f"{part}{SUFFIX}")
     label = labels["label"].to_pylist()
     reason = labels["reason"].to_pylist()
     dup_doc = labels["duplicate_of_doc"].to_pylist()
     dup_block = labels["duplicate_of_block"].to_pylist()
     similarity = labels["similarity"].to_pylist()
-    decisions_path = stage / "dedup" / "decisions" / f"{part}.parquet"
+    decisions_path = stage / "dedup" / "decisions" / f"{part}{SUFFIX}"
     if decisions_path.exists():
-        decisions = pq.read_table(decisions_path)
+        decisions = read_staged(decisions_path)
         for row, doc, block, sim, why in zip(*(decisions[c].to_pylist() for c in DECISIONS.names),
                                              strict=True):
             if label[row] == "content":
@@ -635,8 +634,8 @@ def assemble_part(plan: RunPlan, part: str) -> BatchResult:
                                 ("similarity", similarity, pa.float32())):
         blocks = blocks.set_column(blocks.schema.get_field_index(name), name, pa.array(values, type_))
     docs = _assemble_documents(pq.read_table(docs_path), blocks, label,
-                               pq.read_table(stage / "docfacts" / f"{part}.parquet"),
-                               stage / "dedup" / "documents" / f"{part}.parquet")
+                               read_staged(stage / "docfacts" / f"{part}{SUFFIX}"),
+                               stage / "dedup" / "documents" / f"{part}{SUFFIX}")
     meta = _metadata(plan.run_id, plan.settings)
     rows = plan.settings.rows_per_group
     # Written beside the staged part, then renamed over it: the staged part is intact until then.
@@ -672,7 +671,7 @@ def _assemble_documents(docs: pa.Table, blocks: pa.Table, label: list[str], fact
     bounds = np.searchsorted(doc_of_row[content_rows], np.arange(docs.num_rows + 1)).tolist()
     body = ["\n\n".join(texts[bounds[d]:bounds[d + 1]]) for d in range(docs.num_rows)]
     docs = docs.set_column(docs.schema.get_field_index("text"), "text", pa.array(body, pa.large_string()))
-    stats = pq.read_table(stats_path) if stats_path.exists() else None
+    stats = read_staged(stats_path) if stats_path.exists() else None
     if stats is not None and stats.num_rows:
         by_doc = {d["doc_id"]: d for d in stats.to_pylist()}
         ratio = [by_doc[d]["duplicate_ratio"] if d in by_doc else 0.0 for d in docs["doc_id"].to_pylist()]

@@ -77,7 +77,7 @@ class TableWriter:
         self._tmp = self.path.with_name(f".{self.path.name}.tmp")
         self._columns: dict[str, list[Any]] = {name: [] for name in self.schema.names}
         self._buffered = 0
-        self._writer: pq.ParquetWriter | None = None
+        self._writer: Any = None  # opened at the first flush
 
     def write(self, row: dict[str, Any]) -> None:
         for name, values in self._columns.items():
@@ -102,18 +102,22 @@ class TableWriter:
     def write_table(self, table: pa.Table) -> None:
         """Append a whole Arrow table (columns in any order; cast to the schema)."""
         self._flush()
-        assert self._writer is not None
-        self._writer.write_table(table.select(self.schema.names).cast(self.schema),
-                                 row_group_size=self.rows_per_group)
+        self._write(table.select(self.schema.names).cast(self.schema))
         self.rows_written += table.num_rows
+
+    def _open(self) -> Any:
+        return pq.ParquetWriter(self._tmp, self.schema, **writer_options(self.schema))
+
+    def _write(self, table: pa.Table) -> None:
+        assert self._writer is not None
+        self._writer.write_table(table, row_group_size=self.rows_per_group)
 
     def _flush(self) -> None:
         if self._writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._writer = pq.ParquetWriter(self._tmp, self.schema, **writer_options(self.schema))
+            self._writer = self._open()
         if self._buffered:
-            table = pa.Table.from_pydict(self._columns, schema=self.schema)
-            self._writer.write_table(table, row_group_size=self.rows_per_group)
+            self._write(pa.Table.from_pydict(self._columns, schema=self.schema))
             self.rows_written += self._buffered
             self._columns = {name: [] for name in self.schema.names}
             self._buffered = 0
