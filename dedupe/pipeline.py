@@ -83,7 +83,7 @@ from dedupe.schema import (
 )
 from dedupe.segment import segment
 from dedupe.settings import Settings
-from dedupe.writers.corpus import PART_TABLES, CorpusPartWriter
+from dedupe.writers.corpus import STAGED_TABLES, CorpusPartWriter, part_writer
 from dedupe.writers.parquet import TableWriter, fsync_dir
 from dedupe.writers.staging import SUFFIX, StagingWriter, read_staged
 
@@ -303,8 +303,9 @@ def _staged_parts(stage: Path, table: str, suffix: str = ".parquet") -> list[Pat
 
 def _rewrite(path: Path, table: str, plan: RunPlan, transform: Callable[[pa.Table], pa.Table]) -> None:
     """Rewrite one staged part through ``transform`` (atomically, like every write)."""
-    data = transform(pq.read_table(path))
-    with TableWriter(path, PART_TABLES[table], table=table, metadata=_metadata(plan.run_id, plan.settings),
+    data = transform(read_staged(path) if table in STAGED_TABLES else pq.read_table(path))
+    meta = _metadata(plan.run_id, plan.settings)
+    with part_writer(path.parent.parent, table, path.name.split(".")[0], meta,
                      rows_per_group=plan.settings.rows_per_group) as writer:
         writer.write_table(data)
 
@@ -318,8 +319,8 @@ def resolve_run(plan: RunPlan) -> int:
     stage = Path(plan.staging_dir)
     seen = committed_doc_ids(plan.out_dir)  # a document already in the corpus is not added again
     repeats = 0
-    for part in _staged_parts(stage, "documents"):
-        ids = pq.read_table(part, columns=["doc_id"]).column("doc_id").to_pylist()
+    for part in _staged_parts(stage, "documents", SUFFIX):
+        ids = read_staged(part, columns=["doc_id"]).column("doc_id").to_pylist()
         repeated = pa.array(sorted({i for i in ids if i in seen}), pa.string())
         seen.update(ids)
         if not len(repeated):
@@ -339,7 +340,7 @@ def resolve_run(plan: RunPlan) -> int:
         _rewrite(stage / "blocks" / part.name, "blocks", plan, drop_repeated)
         if (stage / "linestats" / part.name).exists():
             _rewrite(stage / "linestats" / part.name, "linestats", plan, drop_repeated)
-        _rewrite(stage / "inputs" / part.name, "inputs", plan, mark_repeated)
+        _rewrite(stage / "inputs" / f"{part.stem}.parquet", "inputs", plan, mark_repeated)
     return repeats
 
 
@@ -352,7 +353,7 @@ def learn_site_chrome(plan: RunPlan) -> int:
     (``site_chrome_prose_min_docs`` for running text: the syndication guard).
     """
     stage = Path(plan.staging_dir)
-    parts = _staged_parts(stage, "linestats")
+    parts = _staged_parts(stage, "linestats", SUFFIX)
     s = plan.settings
     meta = _metadata(plan.run_id, s)
     chrome = pa.table({"source": pa.array([], pa.string()), "key": pa.array([], pa.int64()),
@@ -362,7 +363,7 @@ def learn_site_chrome(plan: RunPlan) -> int:
         if parts and s.clean:
             # Streamed part by part: memory holds one part's lines and the per-line counts.
             for part in parts:
-                counts = line_counts(pq.read_table(part))
+                counts = line_counts(read_staged(part))
                 writer.write_table(counts.append_column(
                     "run_id", pa.repeat(pa.scalar(plan.run_id, pa.string()), counts.num_rows)))
             # Earlier runs' counts without their text (~30 bytes a line); the text of the few
@@ -370,7 +371,7 @@ def learn_site_chrome(plan: RunPlan) -> int:
             prior_files = committed_files(plan.out_dir, "site_lines")
             prior = (pq.ParquetDataset(prior_files).read(columns=["source", "key", "n_docs", "prose"])
                      if prior_files else None)
-            chrome = chrome_lines(lambda columns: (pq.read_table(p, columns=columns) for p in parts),
+            chrome = chrome_lines(lambda columns: (read_staged(p, columns=columns) for p in parts),
                                   min_docs=s.site_chrome_min_docs,
                                   prose_min_docs=s.site_chrome_prose_min_docs, prior=prior)
             chrome = _with_prior_text(chrome, prior_files)
@@ -416,8 +417,9 @@ def _site_chrome(stage: Path) -> dict[str, frozenset[int]]:
 
 
 def _part_paths(plan: RunPlan, part: str) -> tuple[Path, Path]:
+    """The staged documents and blocks of ``part`` (working files until :func:`assemble_part`)."""
     stage = Path(plan.staging_dir)
-    return stage / "documents" / f"{part}.parquet", stage / "blocks" / f"{part}.parquet"
+    return stage / "documents" / f"{part}{SUFFIX}", stage / "blocks" / f"{part}{SUFFIX}"
 
 
 def _part_number(part: str) -> int:
@@ -470,7 +472,7 @@ def clean_part(plan: RunPlan, part: str) -> BatchResult:
             for values in content:
                 values.clear()
 
-        for doc in read_documents(docs_path, blocks_path, batch_size=s.rows_per_group):
+        for doc in read_documents(docs_path, blocks_path, base_text_only=True):
             if s.clean:
                 doc = clean_document(doc, s, site_chrome.get(doc.source, ()))
             bs = doc.blocks
@@ -613,7 +615,7 @@ def assemble_part(plan: RunPlan, part: str) -> BatchResult:
     result = BatchResult(batch=part, part=part)
     if not docs_path.exists():
         return result
-    blocks = pq.read_table(blocks_path)
+    blocks = read_staged(blocks_path)
     labels = read_staged(stage / "labels" / f"{part}{SUFFIX}")
     label = labels["label"].to_pylist()
     reason = labels["reason"].to_pylist()
@@ -633,20 +635,20 @@ def assemble_part(plan: RunPlan, part: str) -> BatchResult:
                                 ("duplicate_of_block", dup_block, pa.int32()),
                                 ("similarity", similarity, pa.float32())):
         blocks = blocks.set_column(blocks.schema.get_field_index(name), name, pa.array(values, type_))
-    docs = _assemble_documents(pq.read_table(docs_path), blocks, label,
+    docs = _assemble_documents(read_staged(docs_path), blocks, label,
                                read_staged(stage / "docfacts" / f"{part}{SUFFIX}"),
                                stage / "dedup" / "documents" / f"{part}{SUFFIX}")
     meta = _metadata(plan.run_id, plan.settings)
     rows = plan.settings.rows_per_group
-    # Written beside the staged part, then renamed over it: the staged part is intact until then.
-    new_docs = docs_path.with_name(f"{part}.new.parquet")
-    new_blocks = blocks_path.with_name(f"{part}.new.parquet")
-    with TableWriter(new_docs, DOCUMENTS, table="documents", metadata=meta, rows_per_group=rows) as w:
+    # The final files appear (atomically) beside the working files, which are then removed.
+    with TableWriter(docs_path.with_suffix(".parquet"), DOCUMENTS, table="documents", metadata=meta,
+                     rows_per_group=rows) as w:
         w.write_table(docs)
-    with TableWriter(new_blocks, BLOCKS, table="blocks", metadata=meta, rows_per_group=rows * 32) as w:
+    with TableWriter(blocks_path.with_suffix(".parquet"), BLOCKS, table="blocks", metadata=meta,
+                     rows_per_group=rows * 32) as w:
         w.write_table(blocks)
-    new_docs.replace(docs_path)
-    new_blocks.replace(blocks_path)
+    docs_path.unlink()  # first: a part without it is assembled
+    blocks_path.unlink()
     result.documents = docs.num_rows
     for name, n in Counter(label).items():
         result.blocks[name] += n
@@ -701,7 +703,7 @@ def assemble_parts(plan: RunPlan) -> list[BatchResult]:
 
 def staged_parts(plan: RunPlan) -> list[str]:
     """Names of the staged document parts (``part-000000``...), the units of :func:`clean_part`."""
-    return [p.stem for p in _staged_parts(Path(plan.staging_dir), "documents")]
+    return [p.stem for p in _staged_parts(Path(plan.staging_dir), "documents", SUFFIX)]
 
 
 # --- summary and publish --------------------------------------------------------------------------

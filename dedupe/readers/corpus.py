@@ -1,40 +1,63 @@
-"""Read documents back from corpus Parquet parts (documents + blocks), streaming.
+"""Read documents back from a run's staged parts (documents + blocks working files), streaming.
 
-Blocks are written in document order, so the two files are read side by side, one row group at a
-time: memory holds a row group of documents, not a whole part.
+Blocks are written in document order and each document row says how many it has, so the two
+files are read side by side, one record batch at a time: memory holds a batch of documents, not a
+whole part.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
-from typing import Any
 
-import pyarrow.parquet as pq
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from dedupe.document import Block, Document
 
 _DOC_FIELDS = ("doc_id", "path", "format", "raw_text", "extracted_text", "record", "source", "url",
-               "title", "author", "published", "duplicate_ratio", "near_duplicate_of")
-_BLOCK_FIELDS = ("block_idx", "start", "end", "text", "label", "reason", "duplicate_of_doc",
-                 "duplicate_of_block", "similarity")
+               "title", "author", "published", "n_blocks")
+_BLOCK_FIELDS = ("doc_id", "block_idx", "start", "end", "text")
 
 
-def _rows(path: Path, columns: tuple[str, ...], batch_size: int) -> Iterator[dict[str, Any]]:
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_size, columns=list(columns)):
-        yield from batch.to_pylist()
+def _batches(path: Path) -> Iterator[pa.RecordBatch]:
+    """The record batches of an IPC file, one at a time."""
+    with pa.OSFile(str(path)) as source:
+        reader = pa.ipc.open_file(source)
+        for i in range(reader.num_record_batches):
+            yield reader.get_batch(i)
 
 
-def read_documents(documents: Path, blocks: Path, batch_size: int = 256) -> Iterator[Document]:
-    """Yield the documents of a part with their blocks, in the order they were written."""
-    block_rows = _rows(blocks, ("doc_id", *_BLOCK_FIELDS), batch_size * 64)
-    pending = next(block_rows, None)
-    for row in _rows(documents, _DOC_FIELDS, batch_size):
-        doc = Document(**row)
-        while pending is not None and pending["doc_id"] == doc.doc_id:
-            b = {k: pending[k] for k in _BLOCK_FIELDS}
-            doc.blocks.append(Block(idx=b.pop("block_idx"), **b))
-            pending = next(block_rows, None)
-        yield doc
-    if pending is not None:
-        raise ValueError(f"{blocks}: blocks of {pending['doc_id']} do not follow its document")
+def _blocks(path: Path) -> Iterator[tuple[str, Block]]:
+    for batch in _batches(path):
+        for doc_id, idx, start, end, text in zip(*(batch.column(c).to_pylist() for c in _BLOCK_FIELDS),
+                                                 strict=True):
+            yield doc_id, Block(idx, start, end, text)
+
+
+def read_documents(documents: Path, blocks: Path, *, base_text_only: bool = False) -> Iterator[Document]:
+    """Yield the staged documents of a part with their (unlabelled) blocks, in the order written.
+
+    ``base_text_only`` leaves ``raw_text`` empty where the blocks index into ``extracted_text``
+    (an HTML page's markup, which the cleaner never reads, is then not turned into a string).
+    """
+    block_stream = _blocks(blocks)
+    for batch in _batches(documents):
+        columns = {c: batch.column(c) for c in _DOC_FIELDS}
+        if base_text_only:
+            columns["raw_text"] = pc.if_else(pc.is_null(columns["extracted_text"]), columns["raw_text"],
+                                             pa.scalar("", columns["raw_text"].type))
+        for (doc_id, path, format_, raw_text, extracted_text, record, source, url, title, author,
+             published, n_blocks) in zip(*(c.to_pylist() for c in columns.values()), strict=True):
+            doc = Document(doc_id, path, format_, raw_text, extracted_text, record, source, url, title,
+                           author, published)
+            for owner, block in islice(block_stream, n_blocks):
+                if owner != doc_id:
+                    raise ValueError(f"{blocks}: the blocks of {owner} do not follow their document")
+                doc.blocks.append(block)
+            if len(doc.blocks) != n_blocks:
+                raise ValueError(f"{blocks}: {doc_id} has {len(doc.blocks)} blocks, not {n_blocks}")
+            yield doc
+    if next(block_stream, None) is not None:
+        raise ValueError(f"{blocks}: blocks left after the last document")

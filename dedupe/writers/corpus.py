@@ -1,14 +1,20 @@
 """Write one part (one batch) of every corpus table: documents, blocks, errors and inputs.
 
+``inputs`` and ``errors`` are final; ``documents`` and ``blocks`` are the run's working files
+(:mod:`dedupe.writers.staging`) until the assemble stage writes them with their labels.
+
 >>> import tempfile, pathlib, pyarrow.parquet as pq
+>>> from dedupe.writers.staging import read_staged
 >>> from dedupe.document import Block, Document
 >>> folder = pathlib.Path(tempfile.mkdtemp())
 >>> doc = Document.from_text("Hello world.", path="a.txt", format="text")
 >>> doc.blocks = [Block(0, 0, 12, "Hello world.")]
 >>> with CorpusPartWriter(folder, "part-0", run_id="r1", metadata={}) as part:
 ...     part.write_document(doc, size=12, mtime_ns=0)
->>> pq.read_table(folder / "blocks" / "part-0.parquet").column("text").to_pylist()
+>>> read_staged(folder / "blocks" / "part-0.arrow").column("text").to_pylist()
 ['Hello world.']
+>>> pq.read_table(folder / "inputs" / "part-0.parquet").column("status").to_pylist()
+['document']
 """
 
 from __future__ import annotations
@@ -20,10 +26,25 @@ from dedupe.clean.site import line_rows
 from dedupe.document import Document, InputError
 from dedupe.schema import BLOCKS, DOCUMENTS, ERRORS, INPUTS, LINE_STATS
 from dedupe.writers.parquet import TableWriter
+from dedupe.writers.staging import SUFFIX, StagingWriter
 
 #: The tables every batch writes a part of (``linestats`` stays in the staging folder).
 PART_TABLES = {"inputs": INPUTS, "errors": ERRORS, "blocks": BLOCKS, "documents": DOCUMENTS,
                "linestats": LINE_STATS}
+#: Of those, the working files of the run (Arrow IPC): the assemble stage writes the final
+#: ``documents`` and ``blocks``, and ``linestats`` is never published.
+STAGED_TABLES = frozenset({"blocks", "documents", "linestats"})
+
+
+def part_writer(folder: Path, table: str, name: str, metadata: dict[str, str],
+                rows_per_group: int) -> TableWriter:
+    """The writer of one batch's part of ``table``: a working file for :data:`STAGED_TABLES`."""
+    path = Path(folder) / table / name
+    if table in STAGED_TABLES:
+        return StagingWriter(path.with_name(name + SUFFIX), PART_TABLES[table], table=table,
+                             metadata=metadata, rows_per_group=rows_per_group)
+    return TableWriter(path.with_name(name + ".parquet"), PART_TABLES[table], table=table,
+                       metadata=metadata, rows_per_group=rows_per_group)
 
 
 def write_document(documents: TableWriter, blocks: TableWriter, doc: Document, run_id: str) -> None:
@@ -56,12 +77,11 @@ class CorpusPartWriter:
                  rows_per_group: int = 512) -> None:
         self.run_id = run_id
         meta = {"run_id": run_id, **metadata}
-        self.writers = {
-            table: TableWriter(Path(folder) / table / f"{name}.parquet", schema, table=table,
-                               metadata=meta, rows_per_group=rows_per_group if table == "documents"
-                               else rows_per_group * 32)
-            for table, schema in PART_TABLES.items()
-        }
+        # Documents are flushed more often: a row holds a whole page (a JSON Lines file may hold
+        # thousands).
+        self.writers = {table: part_writer(folder, table, name, meta,
+                                           rows_per_group if table == "documents" else rows_per_group * 32)
+                        for table in PART_TABLES}
 
     def write_document(self, doc: Document, *, size: int, mtime_ns: int) -> None:
         """The document, its blocks, and the input row that produced it."""
