@@ -50,6 +50,9 @@ class Block:
     duplicate_of_doc: str | None = None
     duplicate_of_block: int | None = None
     similarity: float | None = None
+    #: :func:`dedupe.clean.site.line_key` of ``text`` (what site chrome is counted and matched by),
+    #: computed once while reading; ``None`` when not known.
+    line_key: int | None = None
 
 
 @dataclass

@@ -49,7 +49,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dedupe.clean.cleaner import clean_document
-from dedupe.clean.site import chrome_keys, chrome_lines, line_counts
+from dedupe.clean.site import chrome_keys, chrome_lines, line_counts, line_key
 from dedupe.corpus import (
     CorpusLock,
     Manifest,
@@ -245,8 +245,17 @@ def segment_document(doc: Document, settings: Settings) -> Document:
     return doc
 
 
+def key_lines(doc: Document, settings: Settings) -> Document:
+    """Give each block of a document with a site its :func:`~dedupe.clean.site.line_key`: the site
+    chrome learner counts lines by it and the cleaner matches them by it (computed once, here)."""
+    if doc.source:
+        for block in doc.blocks:
+            block.line_key = line_key(block.text)
+    return doc
+
+
 #: The per-document steps while reading a batch (cleaning and duplicates need the whole run: later).
-DOCUMENT_STEPS = (segment_document,)
+DOCUMENT_STEPS = (segment_document, key_lines)
 
 
 def _read_manifest(path: str | Path) -> list[InputFile]:

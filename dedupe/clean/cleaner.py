@@ -217,7 +217,8 @@ class _Labeller:
         if not keys:
             return
         for i, block in enumerate(self.blocks):
-            if self.free(i) and line_key(block.text) in keys:
+            key = block.line_key if block.line_key is not None else line_key(block.text)
+            if self.free(i) and key in keys:
                 self.set(i, "chrome", "site_chrome")
 
     # --- 3. chrome sections -----------------------------------------------------------------------

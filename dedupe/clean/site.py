@@ -46,14 +46,17 @@ def line_key(text: str) -> int:
     return xxhash.xxh3_64_intdigest(norm.encode("utf-8", "surrogatepass")) >> 1
 
 
-def line_rows(source: str, doc_id: str, lines: Sequence[str]) -> dict[str, list[Any]]:
+def line_rows(source: str, doc_id: str, lines: Sequence[str],
+              keys: Sequence[int] | None = None) -> dict[str, list[Any]]:
     """Columns of :data:`~dedupe.schema.LINE_STATS` for one document: each distinct line once, with
-    the keys of its neighbours (what the syndication guard looks at). No site, no rows."""
+    the keys of its neighbours (what the syndication guard looks at). No site, no rows.
+    ``keys`` are the lines' :func:`line_key`, when already known."""
     columns: dict[str, list[Any]] = {name: [] for name in ("source", "key", "doc_id", "prose", "text",
                                                            "prev_key", "next_key")}
     if not source:
         return columns  # no site, nothing to learn
-    keys = [line_key(t) for t in lines]
+    if keys is None:
+        keys = [line_key(t) for t in lines]
     seen: set[int] = set()
     last = len(keys) - 1
     for i, (text, key) in enumerate(zip(lines, keys, strict=True)):

@@ -18,7 +18,7 @@ from dedupe.document import Block, Document
 
 _DOC_FIELDS = ("doc_id", "path", "format", "raw_text", "extracted_text", "record", "source", "url",
                "title", "author", "published", "n_blocks")
-_BLOCK_FIELDS = ("doc_id", "block_idx", "start", "end", "text")
+_BLOCK_FIELDS = ("doc_id", "block_idx", "start", "end", "text", "line_key")
 
 
 def _batches(path: Path) -> Iterator[pa.RecordBatch]:
@@ -31,9 +31,9 @@ def _batches(path: Path) -> Iterator[pa.RecordBatch]:
 
 def _blocks(path: Path) -> Iterator[tuple[str, Block]]:
     for batch in _batches(path):
-        for doc_id, idx, start, end, text in zip(*(batch.column(c).to_pylist() for c in _BLOCK_FIELDS),
-                                                 strict=True):
-            yield doc_id, Block(idx, start, end, text)
+        for doc_id, idx, start, end, text, key in zip(*(batch.column(c).to_pylist() for c in _BLOCK_FIELDS),
+                                                      strict=True):
+            yield doc_id, Block(idx, start, end, text, line_key=key)
 
 
 def read_documents(documents: Path, blocks: Path, *, base_text_only: bool = False) -> Iterator[Document]:

@@ -22,14 +22,19 @@ from __future__ import annotations
 from pathlib import Path
 from types import TracebackType
 
+import pyarrow as pa
+
 from dedupe.clean.site import line_rows
 from dedupe.document import Document, InputError
 from dedupe.schema import BLOCKS, DOCUMENTS, ERRORS, INPUTS, LINE_STATS
 from dedupe.writers.parquet import TableWriter
 from dedupe.writers.staging import SUFFIX, StagingWriter
 
+#: Blocks while staged carry their line key (computed once, read by the cleaner's site chrome).
+STAGED_BLOCKS = BLOCKS.append(pa.field("line_key", pa.int64()))
+
 #: The tables every batch writes a part of (``linestats`` stays in the staging folder).
-PART_TABLES = {"inputs": INPUTS, "errors": ERRORS, "blocks": BLOCKS, "documents": DOCUMENTS,
+PART_TABLES = {"inputs": INPUTS, "errors": ERRORS, "blocks": STAGED_BLOCKS, "documents": DOCUMENTS,
                "linestats": LINE_STATS}
 #: Of those, the working files of the run (Arrow IPC): the assemble stage writes the final
 #: ``documents`` and ``blocks``, and ``linestats`` is never published.
@@ -66,7 +71,7 @@ def write_document(documents: TableWriter, blocks: TableWriter, doc: Document, r
         "end": [b.end for b in bs], "text": [b.text for b in bs], "label": [b.label for b in bs],
         "reason": [b.reason for b in bs], "duplicate_of_doc": [b.duplicate_of_doc for b in bs],
         "duplicate_of_block": [b.duplicate_of_block for b in bs], "similarity": [b.similarity for b in bs],
-        "run_id": [run_id] * n,
+        "line_key": [b.line_key for b in bs], "run_id": [run_id] * n,
     }, n)
 
 
@@ -91,7 +96,9 @@ class CorpusPartWriter:
 
     def write_line_stats(self, doc: Document) -> None:
         """One row per distinct line of ``doc``: what the site-chrome learner counts."""
-        columns = line_rows(doc.source, doc.doc_id, [b.text for b in doc.blocks])
+        keys = [b.line_key for b in doc.blocks]
+        columns = line_rows(doc.source, doc.doc_id, [b.text for b in doc.blocks],
+                            None if None in keys else keys)  # type: ignore[arg-type]
         self.writers["linestats"].extend(columns, len(columns["key"]))
 
     def write_input(self, path: str, record: int | None, *, size: int, mtime_ns: int,
