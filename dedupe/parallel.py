@@ -23,11 +23,12 @@ import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 import pyarrow
 
@@ -111,3 +112,58 @@ def map_in_processes(fn: Callable[[T], R], items: Sequence[T], workers: int) -> 
     except BrokenProcessPool:
         shutdown_pools()  # a worker was killed (out of memory?): the next call starts a new pool
         raise
+
+
+# --- one thread beside a single-core stage -------------------------------------------------------
+# Arrow's readers, writers and sorts release the GIL: a thread reading the next piece of input, or
+# writing the last piece of output, runs on the core a single-core stage leaves idle.
+
+_END = object()
+
+
+def prefetched(items: Iterator[T]) -> Iterator[T]:
+    """The items of ``items``, the next one computed in a thread while the caller uses this one.
+
+    >>> list(prefetched(iter(range(3))))
+    [0, 1, 2]
+    """
+    with ThreadPoolExecutor(1) as thread:
+        upcoming = thread.submit(next, items, _END)
+        while (item := upcoming.result()) is not _END:
+            upcoming = thread.submit(next, items, _END)
+            yield item  # type: ignore[misc]
+
+
+class BackgroundSink(Generic[T]):
+    """Calls ``sink(item)`` for each item given, in order, in one thread; :meth:`close` waits for
+    them and raises the first error. Use as a context manager.
+
+    >>> out = []
+    >>> with BackgroundSink(out.append) as sink:
+    ...     sink(1); sink(2)
+    >>> out
+    [1, 2]
+    """
+
+    def __init__(self, sink: Callable[[T], object]) -> None:
+        self._sink = sink
+        self._thread = ThreadPoolExecutor(1)
+        self._pending: deque[Future[object]] = deque()
+
+    def __call__(self, item: T) -> None:
+        while self._pending and self._pending[0].done():
+            self._pending.popleft().result()  # an error surfaces at the next call
+        self._pending.append(self._thread.submit(self._sink, item))
+
+    def close(self) -> None:
+        try:
+            while self._pending:
+                self._pending.popleft().result()
+        finally:
+            self._thread.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> BackgroundSink[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

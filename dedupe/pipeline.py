@@ -64,7 +64,7 @@ from dedupe.dedup.features import FEATURES, FeatureComputer
 from dedupe.dedup.order import document_order
 from dedupe.document import LABELS, Block, Document, InputError, InputFile
 from dedupe.html_report import write_html_report
-from dedupe.parallel import map_in_processes, release_memory
+from dedupe.parallel import BackgroundSink, map_in_processes, prefetched, release_memory
 from dedupe.readers.corpus import read_documents
 from dedupe.readers.discover import discover
 from dedupe.readers.formats import read_input
@@ -204,7 +204,7 @@ def plan_run(inputs: Sequence[str | Path], out_dir: str | Path, settings: Settin
 
     def flush() -> None:
         manifest = stage / "batches" / f"batch-{len(batches):06d}.jsonl"
-        manifest.write_text("".join(json.dumps(asdict(f)) + "\n" for f in current), encoding="utf-8")
+        manifest.write_text("".join(json.dumps(vars(f)) + "\n" for f in current), encoding="utf-8")
         batches.append(str(manifest))
         current.clear()
 
@@ -546,12 +546,15 @@ def dedup_run(plan: RunPlan) -> int:
             def write_kept(kept: pa.Table) -> None:
                 index_writer.write_table(kept.append_column("run_id", pa.repeat(run_id, kept.num_rows)))
 
-            deduplicator = Deduplicator(s, on_decisions=decision_writer.write_table, on_kept=write_kept)
-            if (prior := _committed_index(plan, deduplicator.layout)) is not None:
-                deduplicator.preload(prior)  # earlier runs' kept blocks stay kept
-            for bucket in _features_in_keep_order(stage, order, s.dedup_bucket_docs):
-                deduplicator.add_features(bucket)
-            deduplicator.finish()
+            # The writes, and the reading of the next bucket, run in threads beside the pass.
+            with BackgroundSink(decision_writer.write_table) as on_decisions, \
+                    BackgroundSink(write_kept) as on_kept:
+                deduplicator = Deduplicator(s, on_decisions=on_decisions, on_kept=on_kept)
+                if (prior := _committed_index(plan, deduplicator.layout)) is not None:
+                    deduplicator.preload(prior)  # earlier runs' kept blocks stay kept
+                for bucket in prefetched(_features_in_keep_order(stage, order, s.dedup_bucket_docs)):
+                    deduplicator.add_features(bucket)
+                deduplicator.finish()
             stats = deduplicator.document_stats()
     n_decisions = _split_by_part(plan, all_decisions, stats, part_of)
     all_decisions.unlink()

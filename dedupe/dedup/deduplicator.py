@@ -246,11 +246,17 @@ class Deduplicator:
         needed = _anchors_needed(n_anchors)
         anchor_owner = np.repeat(np.arange(n), n_anchors)
         # Candidates, found with array operations before the walk: blocks kept in earlier chunks
-        # (the indexes), and earlier rows of this chunk (used only if the walk keeps them).
-        earlier_rows, earlier_ids = self._indexed_candidates(keys, near_rows, anchor_v, anchor_owner, needed)
+        # (the indexes), and earlier rows of this chunk (used only if the walk keeps them). A row
+        # whose exact key is already kept is decided by it: it needs no candidates and, never kept,
+        # is no one's.
+        open_row = np.fromiter((k not in self._exact for k in exact_keys), bool, n)
+        q_near = open_row[near_rows]
+        q_anchor = open_row[anchor_owner]
+        lookups = (keys[q_near], near_rows[q_near], anchor_v[q_anchor], anchor_owner[q_anchor], needed)
+        earlier_rows, earlier_ids = self._indexed_candidates(*lookups)
         e_lo = np.searchsorted(earlier_rows, np.arange(n + 1)).tolist()
         earlier_list = earlier_ids.tolist()
-        later, partner = _chunk_pairs(keys, near_rows, anchor_v, anchor_owner, needed)
+        later, partner = _chunk_pairs(*lookups)
         p_lo = np.searchsorted(later, np.arange(n + 1)).tolist()
         partners = partner.tolist()
         within_list, w_lo = within_v.tolist(), within_o.tolist()

@@ -48,16 +48,18 @@ def _rel(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def _check_file(path: Path, root: Path) -> InputFile | InputError:
-    """Validate one candidate file found under ``root`` (an absolute, resolved folder)."""
-    rel = _rel(path, root)
+def _check_file(path: Path, root: Path, rel: str | None = None) -> InputFile | InputError:
+    """Validate one candidate file found under ``root`` (an absolute, resolved folder); ``rel`` is
+    its path relative to ``root`` when the caller knows it."""
+    rel = _rel(path, root) if rel is None else rel
     try:
-        if path.is_symlink():
+        st = os.lstat(path)  # one system call for the common case, a regular file
+        if stat.S_ISLNK(st.st_mode):
             target = path.resolve()
             if not _inside(target, root):
                 return InputError(rel, "discover", "symlink_outside_root",
                                   f"symlink points outside the input root ({target}); not followed")
-        st = path.stat()
+            st = path.stat()
     except OSError as exc:
         return InputError(rel, "discover", "unreadable", f"cannot stat file: {exc.strerror or exc}")
     if not stat.S_ISREG(st.st_mode):
@@ -69,8 +71,11 @@ def _check_file(path: Path, root: Path) -> InputFile | InputError:
 
 def _walk(root: Path) -> Iterator[InputFile | InputError]:
     found: list[InputFile | InputError] = []
+    root_text = str(root)
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         here = Path(dirpath)
+        # Relative paths by string slicing: pathlib's relative_to costs more than the stat.
+        prefix = "" if dirpath == root_text else dirpath[len(root_text) + 1:].replace(os.sep, "/") + "/"
         kept_dirs = []
         for name in dirnames:
             if _is_hidden(name):
@@ -87,7 +92,8 @@ def _walk(root: Path) -> Iterator[InputFile | InputError]:
                 continue
             kept_dirs.append(name)
         dirnames[:] = kept_dirs
-        found.extend(_check_file(here / name, root) for name in filenames if not _is_hidden(name))
+        found.extend(_check_file(here / name, root, prefix + name)
+                     for name in filenames if not _is_hidden(name))
     found.sort(key=lambda item: item.rel_path if isinstance(item, InputFile) else item.path)
     yield from found
 
