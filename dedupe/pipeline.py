@@ -297,6 +297,7 @@ def process_batch(manifest: str | Path, run_id: str, settings: Settings | None =
                 part.write_document(doc, size=f.size, mtime_ns=f.mtime_ns)
                 part.write_line_stats(doc)
                 result.documents += 1
+    count_lines(stage, name, run_id, settings)
     result.seconds = time.perf_counter() - started
     done = stage / "done"
     done.mkdir(exist_ok=True)
@@ -349,11 +350,26 @@ def resolve_run(plan: RunPlan) -> int:
         _rewrite(stage / "blocks" / part.name, "blocks", plan, drop_repeated)
         if (stage / "linestats" / part.name).exists():
             _rewrite(stage / "linestats" / part.name, "linestats", plan, drop_repeated)
+            count_lines(stage, part.stem, plan.run_id, plan.settings)  # without the repeats
         _rewrite(stage / "inputs" / f"{part.stem}.parquet", "inputs", plan, mark_repeated)
     return repeats
 
 
 # --- learn site chrome, clean (per part) ----------------------------------------------------------
+
+def count_lines(stage: Path, part: str, run_id: str, settings: Settings) -> None:
+    """Write the ``site_lines`` part of a staged part: its line statistics counted per site and line
+    (:func:`~dedupe.clean.site.line_counts`). Done beside each part, so that :func:`learn_site_chrome`
+    only adds the counts up."""
+    stats = stage / "linestats" / f"{part}{SUFFIX}"
+    if not settings.clean or not stats.exists():
+        return
+    counts = line_counts(read_staged(stats))
+    with TableWriter(stage / "site_lines" / f"{part}.parquet", SITE_LINES, table="site_lines",
+                     metadata=_metadata(run_id, settings)) as writer:
+        writer.write_table(counts.append_column(
+            "run_id", pa.repeat(pa.scalar(run_id, pa.string()), counts.num_rows)))
+
 
 def learn_site_chrome(plan: RunPlan) -> int:
     """Aggregate the staged line statistics into the ``site_chrome`` table; return its size.
@@ -367,23 +383,21 @@ def learn_site_chrome(plan: RunPlan) -> int:
     meta = _metadata(plan.run_id, s)
     chrome = pa.table({"source": pa.array([], pa.string()), "key": pa.array([], pa.int64()),
                        "text": pa.array([], pa.string()), "n_docs": pa.array([], pa.int32())})
-    with TableWriter(stage / "site_lines" / "part-000000.parquet", SITE_LINES, table="site_lines",
-                     metadata=meta) as writer:
-        if parts and s.clean:
-            # Streamed part by part: memory holds one part's lines and the per-line counts.
-            for part in parts:
-                counts = line_counts(read_staged(part))
-                writer.write_table(counts.append_column(
-                    "run_id", pa.repeat(pa.scalar(plan.run_id, pa.string()), counts.num_rows)))
-            # Earlier runs' counts without their text (~30 bytes a line); the text of the few
-            # chrome lines is looked up afterwards.
-            prior_files = committed_files(plan.out_dir, "site_lines")
-            prior = (pq.ParquetDataset(prior_files).read(columns=["source", "key", "n_docs", "prose"])
-                     if prior_files else None)
-            chrome = chrome_lines(lambda columns: (read_staged(p, columns=columns) for p in parts),
-                                  min_docs=s.site_chrome_min_docs,
-                                  prose_min_docs=s.site_chrome_prose_min_docs, prior=prior)
-            chrome = _with_prior_text(chrome, prior_files)
+    if parts and s.clean:
+        # Streamed part by part: memory holds one part's lines and the per-line counts. Each
+        # part's counts were written beside it (:func:`count_lines`), in parallel.
+        counted = _staged_parts(stage, "site_lines")
+        # Earlier runs' counts without their text (~30 bytes a line); the text of the few
+        # chrome lines is looked up afterwards.
+        prior_files = committed_files(plan.out_dir, "site_lines")
+        prior = (pq.ParquetDataset(prior_files).read(columns=["source", "key", "n_docs", "prose"])
+                 if prior_files else None)
+        chrome = chrome_lines(lambda columns: (read_staged(p, columns=columns) for p in parts),
+                              min_docs=s.site_chrome_min_docs,
+                              prose_min_docs=s.site_chrome_prose_min_docs, prior=prior,
+                              counts=(pq.read_table(p, columns=["source", "key", "n_docs", "prose"])
+                                      for p in counted))
+        chrome = _with_prior_text(chrome, prior_files)
     with TableWriter(stage / "site_chrome" / "part-000000.parquet", SITE_CHROME, table="site_chrome",
                      metadata=meta) as writer:
         writer.write_table(chrome.append_column("run_id", pa.array([plan.run_id] * chrome.num_rows,

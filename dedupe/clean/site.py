@@ -87,25 +87,28 @@ StatsParts = Callable[[list[str]], Iterable[pa.Table]]
 
 
 def chrome_lines(stats: pa.Table | StatsParts, *, min_docs: int, prose_min_docs: int,
-                 prior: pa.Table | None = None) -> pa.Table:
+                 prior: pa.Table | None = None, counts: Iterable[pa.Table] | None = None) -> pa.Table:
     """The lines that are chrome of their site: ``source, key, text, n_docs``, sorted.
 
     ``stats`` is a table of :data:`~dedupe.schema.LINE_STATS` rows, or a function giving it part
     by part: memory then holds one part and the per-line counts (no text), never the run's lines.
     ``prior`` holds earlier runs' :func:`line_counts` (``source, key, n_docs, prose``; no text): their
     documents count with this run's. A chrome line this run did not print gets an empty ``text``
-    (the pipeline looks those few up in the earlier runs' files).
+    (the pipeline looks those few up in the earlier runs' files). ``counts`` are the
+    :func:`line_counts` of ``stats`` part by part, when already computed (beside each part, in
+    parallel): the first pass then adds them up instead of counting.
     """
     parts: StatsParts = (lambda columns: [stats.select(columns)]) if isinstance(stats, pa.Table) else stats
     # Pass 1: documents per line, part by part (a document lies in one part, so counts add up).
-    counts = [t.group_by(["source", "key"]).aggregate([("doc_id", "count_distinct"), ("prose", "any")])
-              .rename_columns(["source", "key", "n_docs", "prose"])
-              for t in parts(["source", "key", "doc_id", "prose"])]
+    per_part = ([t.select(["source", "key", "n_docs", "prose"]) for t in counts] if counts is not None else
+                [t.group_by(["source", "key"]).aggregate([("doc_id", "count_distinct"), ("prose", "any")])
+                 .rename_columns(["source", "key", "n_docs", "prose"])
+                 for t in parts(["source", "key", "doc_id", "prose"])])
     if prior is not None and prior.num_rows:
-        counts.append(prior.select(["source", "key", "n_docs", "prose"]))
+        per_part.append(prior.select(["source", "key", "n_docs", "prose"]))
     schema = pa.schema([("source", pa.string()), ("key", pa.int64()), ("n_docs", pa.int64()),
                         ("prose", pa.bool_())])
-    totals = pa.concat_tables([c.cast(schema) for c in counts]) if counts else schema.empty_table()
+    totals = pa.concat_tables([c.cast(schema) for c in per_part]) if per_part else schema.empty_table()
     grouped = totals.group_by(["source", "key"]).aggregate([("n_docs", "sum"), ("prose", "any")])
     shared = grouped.filter(pc.greater_equal(grouped["n_docs_sum"], min_docs))
     prose = shared["prose_any"]
