@@ -172,6 +172,29 @@ def test_short_blocks_only_match_exactly_and_very_short_ones_not_at_all() -> Non
                    ("b", ["Why It Matters", "The route opens in spring"])]) == [("b", 1, "a", 1, "exact")]
 
 
+@pytest.mark.parametrize("chunk_blocks", [1, 2, 3, 5])
+def test_decisions_do_not_depend_on_the_chunking(chunk_blocks: int) -> None:
+    # A chunk's look-ups run while the chunk before it is walked, so a copy of a block that the
+    # chunk just before kept is found late (in the walk), one of an older chunk in the index.
+    lead = STORY[0].replace("voted on Thursday", "voted late on Thursday evening")
+    trimmed = STORY[3].split(", which")[0] + "."
+    edited = STORY[2].replace("Fares will be capped.", "Ticket prices for islanders will be frozen for years.")
+    docs = [("wire", STORY), ("copy", [lead, STORY[1].upper(), trimmed]), ("later", [edited, STORY[1]]),
+            ("echo", [STORY[2], "A fresh paragraph of reporting on the fares that nobody else wrote."]),
+            ("last", [trimmed, STORY[0].replace("waterfront", "waterfornt")])]
+
+    def run(size: int) -> list[tuple[str, int, str, int, str]]:
+        d = Deduplicator(Settings(), chunk_blocks=size)
+        for doc_id, blocks in docs:
+            d.add(doc_id, list(enumerate(blocks)))
+        return [(x.doc_id, x.block_idx, x.dup_doc, x.dup_block, x.reason) for x in d.finish()]
+
+    whole = run(8192)
+    assert run(chunk_blocks) == whole
+    assert {r[4] for r in whole} == {"exact", "near", "containment"}
+    assert all(r[2] in ("wire", "echo") for r in whole)  # kept blocks only: "copy" keeps none
+
+
 def test_document_shares_and_near_duplicate_of() -> None:
     d = Deduplicator(Settings())
     d.add("wire", list(enumerate(STORY)))

@@ -18,8 +18,11 @@ computed beforehand in parallel. Each block is compared with the blocks *kept* b
 A block that repeats nothing is kept and indexed; a duplicate is not, so every duplicate points
 to a kept block it was verified against (no chains: A~B and B~C never make C a copy of A
 unverified). Blocks are processed in chunks: index look-ups run on numpy arrays per chunk, and
-only the decisions walk the blocks one by one. Memory holds the kept blocks' keys and shingle
-sets in flat arrays (no text); decisions and the new index rows leave through callbacks.
+only the decisions walk the blocks one by one. A chunk's look-ups run in a thread while the chunk
+before it is walked (numpy sorts and searches without the GIL, on the core the walk leaves idle);
+the blocks that chunk keeps are looked up when the walk of the next one starts. Memory holds the
+kept blocks' keys and shingle sets in flat arrays (no text); decisions and the new index rows leave
+through callbacks.
 
 >>> from dedupe.settings import Settings
 >>> d = Deduplicator(Settings())
@@ -36,6 +39,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -143,6 +147,58 @@ def _chunk_pairs(keys: np.ndarray, near_rows: np.ndarray, anchor_v: np.ndarray, 
 #: Receives each chunk's decisions (or new index rows) as an Arrow table.
 TableSink = Callable[[pa.Table], None]
 
+#: What a chunk's look-ups give: (row, kept id) pairs from the indexes, (later, earlier) row pairs
+#: within the chunk, and the arrays they were looked up with (for the late look-ups of _walk).
+Lookups = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray], tuple[np.ndarray, ...]]
+
+
+@dataclass
+class _Chunk:
+    """A chunk of feature rows, as the arrays its look-ups need."""
+
+    table: pa.Table
+    exact_keys: list[int]
+    near_rows: np.ndarray  #: rows in the near tier
+    keys: np.ndarray  #: their band keys, ``uint32[len(near_rows), bands]``
+    anchor_v: np.ndarray  #: every row's anchors, flat
+    anchor_owner: np.ndarray  #: the row of each anchor
+    needed: np.ndarray  #: anchors a kept block must share with each row
+    open_row: np.ndarray  #: rows not decided by an exact key known when the chunk was made
+    walks_before: int = 0  #: chunks walked when its look-ups started
+    lookups: Future[Lookups] | None = None
+
+
+def _indexed_candidates(index: BandIndex, anchors: BandIndex, keys: np.ndarray, near_rows: np.ndarray,
+                        anchor_v: np.ndarray, anchor_owner: np.ndarray,
+                        needed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(row, kept id)`` pairs, sorted by row: kept blocks sharing a band key with the row, or
+    enough anchors (common phrases, over ``ANCHOR_MAX_POSTINGS`` postings, left out)."""
+    q_rows, q_ids = index.query(keys, unique=False)  # the walk folds repeats into a set
+    rows = [near_rows[q_rows]]
+    ids = [q_ids.astype(np.int64)]
+    if anchors.size and len(anchor_v):
+        # A common phrase is not evidence: its postings are never expanded.
+        a_rows, a_ids = anchors.query(anchor_v.reshape(-1, 1), max_postings=ANCHOR_MAX_POSTINGS)
+        pairs, shared = np.unique((anchor_owner[a_rows].astype(np.uint64) << np.uint64(32))
+                                  | a_ids.astype(np.uint64), return_counts=True)
+        owners = (pairs >> np.uint64(32)).astype(np.int64)
+        enough = shared >= needed[owners]
+        rows.append(owners[enough])
+        ids.append((pairs[enough] & np.uint64(0xFFFFFFFF)).astype(np.int64))
+    all_rows, all_ids = np.concatenate(rows), np.concatenate(ids)
+    order = np.argsort(all_rows, kind="stable")
+    return all_rows[order], all_ids[order]
+
+
+def _look_up(chunk: _Chunk, index: BandIndex, anchors: BandIndex) -> Lookups:
+    """A chunk's candidates among the blocks of ``index``/``anchors`` and among its own rows
+    (open rows only), found with array operations before the walk."""
+    q_near = chunk.open_row[chunk.near_rows]
+    q_anchor = chunk.open_row[chunk.anchor_owner]
+    lookups = (chunk.keys[q_near], chunk.near_rows[q_near], chunk.anchor_v[q_anchor],
+               chunk.anchor_owner[q_anchor], chunk.needed)
+    return _indexed_candidates(index, anchors, *lookups), _chunk_pairs(*lookups), lookups
+
 
 class Deduplicator:
     """Feed documents in keep-order with :meth:`add_features` (or :meth:`add` for raw text);
@@ -184,6 +240,11 @@ class Deduplicator:
         self._pending_rows = 0
         self._decisions: list[Decision] = []
         self._kept_tables: list[pa.Table] = []
+        # The look-up thread, the chunk whose look-ups it runs, and what _walk needs of the last walk.
+        self._thread: ThreadPoolExecutor | None = None
+        self._in_flight: _Chunk | None = None
+        self._walks = 0
+        self._last_kept: tuple[BandIndex, BandIndex] | None = None
 
     @property
     def layout(self) -> dict[str, int]:
@@ -209,7 +270,10 @@ class Deduplicator:
                 self._process()
 
     def finish(self) -> list[Decision]:
-        self._process()
+        self._process(flush=True)
+        if self._thread is not None:
+            self._thread.shutdown()
+            self._thread = None
         return self._decisions
 
     def _start_doc(self, doc_id: str) -> int:
@@ -223,40 +287,75 @@ class Deduplicator:
         return self._sh_store[self._sh_chunk[block_id]][self._sh_start[block_id]:self._sh_end[block_id]]
 
     # --- one chunk ---------------------------------------------------------------------------------
-    def _process(self) -> None:
-        if not self._pending:
-            return
-        chunk = pa.concat_tables(self._pending) if len(self._pending) > 1 else self._pending[0]
+    def _process(self, flush: bool = False) -> None:
+        """Start the look-ups of the pending rows (a chunk) in the thread, then walk the chunk
+        started before it: one chunk's look-ups (numpy, without the GIL) run while the one
+        before is walked (Python). ``flush`` walks the new chunk too."""
+        chunk = self._prepare() if self._pending else None
+        if chunk is not None:
+            if self._thread is None:
+                self._thread = ThreadPoolExecutor(1)
+            # Against the index as it is now: without the blocks the chunk in flight will keep,
+            # which _walk looks up once that chunk is walked.
+            chunk.walks_before = self._walks
+            chunk.lookups = self._thread.submit(_look_up, chunk, self.index.snapshot(),
+                                                self.anchors.snapshot())
+        in_flight, self._in_flight = self._in_flight, chunk
+        if in_flight is not None:
+            self._walk(in_flight)
+        if flush and self._in_flight is not None:
+            last, self._in_flight = self._in_flight, None
+            self._walk(last)
+
+    def _prepare(self) -> _Chunk:
+        """The pending rows as one chunk of arrays."""
+        table = pa.concat_tables(self._pending) if len(self._pending) > 1 else self._pending[0]
         self._pending, self._pending_rows = [], 0
-        s = self.s
-        doc_ids = chunk["doc_id"].to_pylist()
-        block_idxs = chunk["block_idx"].to_pylist()
-        chars = chunk["chars"].to_pylist()
-        n_words = chunk["n_words"].to_pylist()
-        exact_keys = chunk["exact_key"].to_pylist()
-        band_v, band_o = list_values(chunk["band_keys"])
-        anchor_v, anchor_o = list_values(chunk["anchors"])
-        sh_v, sh_o = list_values(chunk["shingles"])
-        within_v, within_o = list_values(chunk["within"], np.int32)
-        n = chunk.num_rows
-        near_rows = np.flatnonzero(np.diff(band_o) > 0)
-        is_near = (np.diff(band_o) > 0).tolist()
-        keys = band_v.reshape(-1, self.bands)  # one row per near row, in chunk order
+        band_v, band_o = list_values(table["band_keys"])
+        anchor_v, anchor_o = list_values(table["anchors"])
+        n = table.num_rows
         n_anchors = np.diff(anchor_o)
-        needed = _anchors_needed(n_anchors)
-        anchor_owner = np.repeat(np.arange(n), n_anchors)
-        # Candidates, found with array operations before the walk: blocks kept in earlier chunks
-        # (the indexes), and earlier rows of this chunk (used only if the walk keeps them). A row
-        # whose exact key is already kept is decided by it: it needs no candidates and, never kept,
-        # is no one's.
-        open_row = np.fromiter((k not in self._exact for k in exact_keys), bool, n)
-        q_near = open_row[near_rows]
-        q_anchor = open_row[anchor_owner]
-        lookups = (keys[q_near], near_rows[q_near], anchor_v[q_anchor], anchor_owner[q_anchor], needed)
-        earlier_rows, earlier_ids = self._indexed_candidates(*lookups)
+        exact_keys = table["exact_key"].to_pylist()
+        chunk = _Chunk(
+            table=table, exact_keys=exact_keys, near_rows=np.flatnonzero(np.diff(band_o) > 0),
+            keys=band_v.reshape(-1, self.bands),  # one row per near row, in chunk order
+            anchor_v=anchor_v, anchor_owner=np.repeat(np.arange(n), n_anchors),
+            needed=_anchors_needed(n_anchors),
+            # A row whose exact key is already kept is decided by it: it needs no candidates and,
+            # never kept, is no one's.
+            open_row=np.fromiter((k not in self._exact for k in exact_keys), bool, n))
+        return chunk
+
+    def _walk(self, chunk: _Chunk) -> None:
+        """Decide the rows of a chunk in order, with the candidates looked up for it."""
+        assert chunk.lookups is not None
+        (earlier_rows, earlier_ids), (later, partner), lookups = chunk.lookups.result()
+        if self._walks > chunk.walks_before:
+            # The blocks kept by the chunk walked since this one's look-ups started.
+            assert self._walks == chunk.walks_before + 1 and self._last_kept is not None
+            index, anchors = self._last_kept
+            new_rows, new_ids = _indexed_candidates(index, anchors, *lookups)
+            rows, ids = np.concatenate((earlier_rows, new_rows)), np.concatenate((earlier_ids, new_ids))
+            order = np.argsort(rows, kind="stable")
+            earlier_rows, earlier_ids = rows[order], ids[order]
+        self._walks += 1
+        table = chunk.table
+        s = self.s
+        doc_ids = table["doc_id"].to_pylist()
+        block_idxs = table["block_idx"].to_pylist()
+        chars = table["chars"].to_pylist()
+        n_words = table["n_words"].to_pylist()
+        exact_keys = chunk.exact_keys
+        sh_v, sh_o = list_values(table["shingles"])
+        within_v, within_o = list_values(table["within"], np.int32)
+        n = table.num_rows
+        near_rows, keys = chunk.near_rows, chunk.keys
+        anchor_v, anchor_owner = chunk.anchor_v, chunk.anchor_owner
+        is_near = np.zeros(n, bool)
+        is_near[near_rows] = True
+        is_near_list = is_near.tolist()
         e_lo = np.searchsorted(earlier_rows, np.arange(n + 1)).tolist()
         earlier_list = earlier_ids.tolist()
-        later, partner = _chunk_pairs(*lookups)
         p_lo = np.searchsorted(later, np.arange(n + 1)).tolist()
         partners = partner.tolist()
         within_list, w_lo = within_v.tolist(), within_o.tolist()
@@ -282,7 +381,7 @@ class Deduplicator:
             target = self._exact.get(key)
             if target is not None:
                 decision = (target, 1.0, "exact")
-            elif is_near[i]:
+            elif is_near_list[i]:
                 candidates = set(earlier_list[e_lo[i]:e_lo[i + 1]])
                 for j in partners[p_lo[i]:p_lo[i + 1]]:
                     if kept_of[j] >= 0:
@@ -317,33 +416,19 @@ class Deduplicator:
         self._compact_store(store, first_id, kept_rows, sh_o)
         kept_ids = np.array(kept_of, np.int64)
         kept_near = near_rows[kept_ids[near_rows] >= 0]
+        # Indexed twice: in the index, and alone for the chunk whose look-ups ran during this walk.
+        new_index, new_anchors = BandIndex(self.bands), BandIndex(1)
         if len(kept_near):
             band_row = np.searchsorted(near_rows, kept_near)
-            self.index.insert(keys[band_row], kept_ids[kept_near].astype(np.uint32))
+            kept_keys, kept_near_ids = keys[band_row], kept_ids[kept_near].astype(np.uint32)
             kept_anchor = kept_ids[anchor_owner] >= 0
-            self.anchors.insert(anchor_v[kept_anchor].reshape(-1, 1),
-                                kept_ids[anchor_owner[kept_anchor]].astype(np.uint32))
-        self._emit(chunk, kept_rows, dec_rows, dec_target, dec_similarity, dec_reason)
-
-    def _indexed_candidates(self, keys: np.ndarray, near_rows: np.ndarray, anchor_v: np.ndarray,
-                            anchor_owner: np.ndarray, needed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``(row, kept id)`` pairs, sorted by row: kept blocks of earlier chunks sharing a band key
-        with the row, or enough anchors (common phrases, over ``ANCHOR_MAX_POSTINGS``, left out)."""
-        q_rows, q_ids = self.index.query(keys, unique=False)  # the walk folds repeats into a set
-        rows = [near_rows[q_rows]]
-        ids = [q_ids.astype(np.int64)]
-        if self.anchors.size and len(anchor_v):
-            # A common phrase is not evidence: its postings are never expanded.
-            a_rows, a_ids = self.anchors.query(anchor_v.reshape(-1, 1), max_postings=ANCHOR_MAX_POSTINGS)
-            pairs, shared = np.unique((anchor_owner[a_rows].astype(np.uint64) << np.uint64(32))
-                                      | a_ids.astype(np.uint64), return_counts=True)
-            owners = (pairs >> np.uint64(32)).astype(np.int64)
-            enough = shared >= needed[owners]
-            rows.append(owners[enough])
-            ids.append((pairs[enough] & np.uint64(0xFFFFFFFF)).astype(np.int64))
-        all_rows, all_ids = np.concatenate(rows), np.concatenate(ids)
-        order = np.argsort(all_rows, kind="stable")
-        return all_rows[order], all_ids[order]
+            kept_anchor_v = anchor_v[kept_anchor].reshape(-1, 1)
+            kept_anchor_ids = kept_ids[anchor_owner[kept_anchor]].astype(np.uint32)
+            for index, anchors in ((self.index, self.anchors), (new_index, new_anchors)):
+                index.insert(kept_keys, kept_near_ids)
+                anchors.insert(kept_anchor_v, kept_anchor_ids)
+        self._last_kept = (new_index, new_anchors)
+        self._emit(table, kept_rows, dec_rows, dec_target, dec_similarity, dec_reason)
 
     def _compact_store(self, store: int, first_id: int, kept_rows: list[int], sh_o: np.ndarray) -> None:
         """Keep only the kept rows' shingles of this chunk (the duplicates' are not needed)."""
@@ -420,7 +505,7 @@ class Deduplicator:
         new blocks are compared with them, and they are never relabelled (the corpus only grows)."""
         if not index.num_rows:
             return
-        self._process()
+        self._process(flush=True)
         first = len(self._ref_doc)
         numbers: dict[str, int] = {}
         for doc_id, block_idx, key in zip(index["doc_id"].to_pylist(), index["block_idx"].to_pylist(),

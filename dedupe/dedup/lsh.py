@@ -141,6 +141,14 @@ class BandIndex:
                           | np.concatenate(ids_found).astype(np.uint64))
         return (pairs >> np.uint64(32)).astype(np.int64), (pairs & np.uint64(0xFFFFFFFF)).astype(np.uint32)
 
+    def snapshot(self) -> BandIndex:
+        """The index as it is now, for queries from another thread while this one grows (runs are
+        never changed in place: an insert replaces them)."""
+        copy = BandIndex(self.bands)
+        copy._runs = [list(runs) for runs in self._runs]
+        copy.size = self.size
+        return copy
+
     def nbytes(self) -> int:
         """Memory held by the index arrays."""
         return sum(k.nbytes + i.nbytes for runs in self._runs for k, i in runs)
