@@ -39,7 +39,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -435,8 +435,15 @@ def _committed_index(plan: RunPlan, layout: dict[str, int]) -> pa.Table | None:
 
 
 def _site_chrome(stage: Path) -> dict[str, frozenset[int]]:
+    """The run's chrome line keys per site (read once per worker process: every part needs them,
+    and a large run's table takes longer to read than a part takes to clean)."""
     path = stage / "site_chrome" / "part-000000.parquet"
-    return chrome_keys(pq.read_table(path, columns=["source", "key"])) if path.exists() else {}
+    return _chrome_keys_of(str(path), path.stat().st_mtime_ns) if path.exists() else {}
+
+
+@lru_cache(maxsize=1)
+def _chrome_keys_of(path: str, mtime_ns: int) -> dict[str, frozenset[int]]:
+    return chrome_keys(pq.read_table(path, columns=["source", "key"]))
 
 
 def _part_paths(plan: RunPlan, part: str) -> tuple[Path, Path]:

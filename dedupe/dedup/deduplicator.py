@@ -41,10 +41,13 @@ from array import array
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
+import numba
 import numpy as np
 import pyarrow as pa
 from numba import njit
+from numba.typed import List as NumbaList
 
 from dedupe.dedup.features import FEATURES, FeatureComputer, list_values
 from dedupe.dedup.lsh import BandIndex
@@ -99,6 +102,32 @@ def _intersection_size(a: np.ndarray, b: np.ndarray) -> int:
     return n
 
 
+@njit(cache=True, nogil=True)
+def _best_matches(rows: Any, ids: Any, sh_v: Any, sh_o: Any, store: Any, chunk_of: Any, start: Any, end: Any,
+                  jaccard_threshold: float, containment_threshold: float, near_id: Any, near_sim: Any,
+                  cont_id: Any, cont_sim: Any) -> None:
+    """For each pair (chunk row, kept id): the exact Jaccard and containment of their shingle
+    sets; per row, the highest over each threshold is kept (the lowest id among equals)."""
+    for k in range(rows.shape[0]):
+        r = rows[k]
+        c = ids[k]
+        a = sh_v[sh_o[r]:sh_o[r + 1]]
+        b = store[chunk_of[c]][start[c]:end[c]]
+        if a.shape[0] == 0 or b.shape[0] == 0:
+            continue
+        inter = _intersection_size(a, b)
+        jaccard = inter / (a.shape[0] + b.shape[0] - inter)
+        containment = inter / a.shape[0]
+        if jaccard >= jaccard_threshold and (
+                jaccard > near_sim[r] or (jaccard == near_sim[r] and c < near_id[r])):
+            near_sim[r] = jaccard
+            near_id[r] = c
+        if containment >= containment_threshold and (
+                containment > cont_sim[r] or (containment == cont_sim[r] and c < cont_id[r])):
+            cont_sim[r] = containment
+            cont_id[r] = c
+
+
 #: Rows of a chunk sharing a key are paired with at most this many earlier rows of the run: the
 #: first copy is the one kept, so a paragraph repeated in hundreds of documents stays linear.
 RUN_PARTNERS = 8
@@ -144,6 +173,8 @@ def _chunk_pairs(keys: np.ndarray, near_rows: np.ndarray, anchor_v: np.ndarray, 
     return (pairs >> np.uint64(32)).astype(np.int64), (pairs & np.uint64(0xFFFFFFFF)).astype(np.int64)
 
 
+#: A verified match: (similarity, kept block id).
+Match = tuple[float, int]
 #: Receives each chunk's decisions (or new index rows) as an Arrow table.
 TableSink = Callable[[pa.Table], None]
 
@@ -227,7 +258,9 @@ class Deduplicator:
         # Kept block id -> (document number, block_idx) and where its shingle set is stored.
         self._ref_doc = array("i")
         self._ref_block = array("i")
-        self._sh_store: list[np.ndarray] = []
+        # A numba list, so that the compiled verification reads the kept blocks' shingles directly.
+        self._sh_store = NumbaList.empty_list(numba.types.uint32[::1])
+        self._sh_arrays: list[np.ndarray] = []  # the same arrays, for Python (a numba list is slow there)
         self._sh_chunk = array("i")
         self._sh_start = array("q")
         self._sh_end = array("q")
@@ -284,7 +317,7 @@ class Deduplicator:
         return len(self._doc_ids) - 1
 
     def _shingles_of(self, block_id: int) -> np.ndarray:
-        return self._sh_store[self._sh_chunk[block_id]][self._sh_start[block_id]:self._sh_end[block_id]]
+        return self._sh_arrays[self._sh_chunk[block_id]][self._sh_start[block_id]:self._sh_end[block_id]]
 
     # --- one chunk ---------------------------------------------------------------------------------
     def _process(self, flush: bool = False) -> None:
@@ -354,14 +387,18 @@ class Deduplicator:
         is_near = np.zeros(n, bool)
         is_near[near_rows] = True
         is_near_list = is_near.tolist()
-        e_lo = np.searchsorted(earlier_rows, np.arange(n + 1)).tolist()
-        earlier_list = earlier_ids.tolist()
         p_lo = np.searchsorted(later, np.arange(n + 1)).tolist()
         partners = partner.tolist()
         within_list, w_lo = within_v.tolist(), within_o.tolist()
         sh_lo = sh_o.tolist()
+        # The candidates kept in earlier chunks are verified in one compiled pass, before the walk:
+        # per row, the best near match and the best containment among them.
+        near_id, near_sim, cont_id, cont_sim = self._best_earlier(earlier_rows, earlier_ids, sh_v, sh_o)
+        near_ids, near_sims = near_id.tolist(), near_sim.tolist()
+        cont_ids, cont_sims = cont_id.tolist(), cont_sim.tolist()
         store = len(self._sh_store)
-        self._sh_store.append(sh_v)  # compacted to the kept rows' shingles after the walk
+        sh_v = np.require(sh_v, np.uint32, ["C", "W"])  # what the numba list holds
+        self._store_shingles(sh_v)  # compacted to the kept rows' shingles after the walk
         kept_of = [-1] * n  # row -> kept block id
         kept_rows: list[int] = []
         dec_rows: list[int] = []
@@ -382,15 +419,19 @@ class Deduplicator:
             if target is not None:
                 decision = (target, 1.0, "exact")
             elif is_near_list[i]:
-                candidates = set(earlier_list[e_lo[i]:e_lo[i + 1]])
-                for j in partners[p_lo[i]:p_lo[i + 1]]:
-                    if kept_of[j] >= 0:
-                        candidates.add(kept_of[j])
+                near = (near_sims[i], near_ids[i]) if near_ids[i] >= 0 else None
+                contained = (cont_sims[i], cont_ids[i]) if cont_ids[i] >= 0 else None
+                # Blocks kept in this chunk, or in this document: verified here, one by one.
+                others = {kept_of[j] for j in partners[p_lo[i]:p_lo[i + 1]] if kept_of[j] >= 0}
                 for b in within_list[w_lo[i]:w_lo[i + 1]]:
                     if (in_doc := self._kept_in_doc.get(b)) is not None:
-                        candidates.add(in_doc)
-                if candidates:
-                    decision = self._verify(sh_v[sh_lo[i]:sh_lo[i + 1]], candidates)
+                        others.add(in_doc)
+                if others:
+                    near, contained = self._verify(sh_v[sh_lo[i]:sh_lo[i + 1]], others, near, contained)
+                if near is not None:
+                    decision = (near[1], round(near[0], 4), "near")
+                elif contained is not None:
+                    decision = (contained[1], round(contained[0], 4), "containment")
             if decision is not None:
                 target, similarity, reason = decision
                 dup_number = self._ref_doc[target]
@@ -430,28 +471,54 @@ class Deduplicator:
         self._last_kept = (new_index, new_anchors)
         self._emit(table, kept_rows, dec_rows, dec_target, dec_similarity, dec_reason)
 
+    def _store_shingles(self, values: np.ndarray, store: int | None = None) -> None:
+        """Add (or replace, at ``store``) an array of the shingle store."""
+        if store is None:
+            self._sh_store.append(values)
+            self._sh_arrays.append(values)
+        else:
+            self._sh_store[store] = values
+            self._sh_arrays[store] = values
+
     def _compact_store(self, store: int, first_id: int, kept_rows: list[int], sh_o: np.ndarray) -> None:
         """Keep only the kept rows' shingles of this chunk (the duplicates' are not needed)."""
-        values = self._sh_store[store]
+        values = self._sh_arrays[store]
         starts = sh_o[kept_rows]
         lengths = sh_o[np.asarray(kept_rows, np.int64) + 1] - starts if kept_rows else starts
         new_starts = np.zeros(len(kept_rows), np.int64)
         if kept_rows:
             np.cumsum(lengths[:-1], out=new_starts[1:])
             take = np.repeat(starts - new_starts, lengths) + np.arange(int(lengths.sum()))
-            self._sh_store[store] = values[take].copy()
+            self._store_shingles(values[take].copy(), store)
         else:
-            self._sh_store[store] = np.empty(0, np.uint32)
+            self._store_shingles(np.empty(0, np.uint32), store)
         for k, start in enumerate(new_starts.tolist()):
             self._sh_start[first_id + k] = start
             self._sh_end[first_id + k] = start + int(lengths[k])
 
-    def _verify(self, shingles: np.ndarray, candidates: set[int]) -> tuple[int, float, str] | None:
-        """The kept block this one repeats, with the similarity and the test that showed it."""
+    def _best_earlier(self, rows: np.ndarray, ids: np.ndarray, sh_v: np.ndarray,
+                      sh_o: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Per row of the chunk, among the candidate pairs ``(rows, ids)`` (kept blocks of earlier
+        chunks): the best near match (id or -1, Jaccard) and the best containment (id, share)."""
+        n = len(sh_o) - 1
+        near_id, cont_id = np.full(n, -1, np.int64), np.full(n, -1, np.int64)
+        near_sim, cont_sim = np.full(n, -1.0), np.full(n, -1.0)
+        # Views of the growing arrays, dropped before they grow again.
+        chunk_of = np.frombuffer(self._sh_chunk, np.int32) if len(self._sh_chunk) else np.empty(0, np.int32)
+        start = np.frombuffer(self._sh_start, np.int64) if len(self._sh_start) else np.empty(0, np.int64)
+        end = np.frombuffer(self._sh_end, np.int64) if len(self._sh_end) else np.empty(0, np.int64)
+        _best_matches(rows, ids, sh_v, sh_o, self._sh_store, chunk_of, start, end,
+                      self.s.jaccard_threshold, self.s.containment_threshold,
+                      near_id, near_sim, cont_id, cont_sim)
+        del chunk_of, start, end
+        return near_id, near_sim, cont_id, cont_sim
+
+    def _verify(self, shingles: np.ndarray, candidates: set[int], near: Match | None,
+                contained: Match | None) -> tuple[Match | None, Match | None]:
+        """``near`` and ``contained`` (similarity, kept id) improved by ``candidates``: the highest
+        similarity over the thresholds, the lowest id among equals (as :func:`_best_matches`)."""
         if not len(shingles):
-            return None
-        near: tuple[float, int] | None = None
-        contained: tuple[float, int] | None = None
+            return near, contained
         for c in sorted(candidates):
             other = self._shingles_of(c)
             if not len(other):
@@ -459,16 +526,14 @@ class Deduplicator:
             inter = _intersection_size(shingles, other)
             jaccard = inter / (len(shingles) + len(other) - inter)
             containment = inter / len(shingles)  # of this block in the kept one
-            if jaccard >= self.s.jaccard_threshold and (near is None or jaccard > near[0]):
+            if jaccard >= self.s.jaccard_threshold and (
+                    near is None or jaccard > near[0] or (jaccard == near[0] and c < near[1])):
                 near = (jaccard, c)
             if containment >= self.s.containment_threshold and (
-                    contained is None or containment > contained[0]):
+                    contained is None or containment > contained[0]
+                    or (containment == contained[0] and c < contained[1])):
                 contained = (containment, c)
-        if near is not None:
-            return near[1], round(near[0], 4), "near"
-        if contained is not None:
-            return contained[1], round(contained[0], 4), "containment"
-        return None
+        return near, contained
 
     def _emit(self, chunk: pa.Table, kept_rows: list[int], dec_rows: list[int], dec_target: list[int],
               dec_similarity: list[float], dec_reason: list[str]) -> None:
@@ -520,7 +585,7 @@ class Deduplicator:
         self._current_doc = None
         sh_v, sh_o = list_values(index["shingles"])
         store = len(self._sh_store)
-        self._sh_store.append(sh_v.copy())
+        self._store_shingles(np.array(sh_v, np.uint32))
         self._sh_chunk.extend([store] * index.num_rows)
         self._sh_start.extend(sh_o[:-1].tolist())
         self._sh_end.extend(sh_o[1:].tolist())
