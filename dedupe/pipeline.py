@@ -31,6 +31,7 @@ Nothing under ``OUT/<table>/`` is ever written in place, so readers never see a 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import secrets
 import shutil
@@ -48,7 +49,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from dedupe.clean.cleaner import clean_document
+from dedupe.clean.cleaner import clean_documents
 from dedupe.clean.site import chrome_keys, chrome_lines, line_counts, line_key
 from dedupe.corpus import (
     CorpusLock,
@@ -502,9 +503,7 @@ def clean_part(plan: RunPlan, part: str) -> BatchResult:
             for values in content:
                 values.clear()
 
-        for doc in read_documents(docs_path, blocks_path, base_text_only=True):
-            if s.clean:
-                doc = clean_document(doc, s, site_chrome.get(doc.source, ()))
+        for doc in _cleaned(read_documents(docs_path, blocks_path, base_text_only=True), s, site_chrome):
             bs = doc.blocks
             label_writer.extend({
                 "label": [b.label for b in bs], "reason": [b.reason for b in bs],
@@ -528,6 +527,17 @@ def clean_part(plan: RunPlan, part: str) -> BatchResult:
         flush_features()
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _cleaned(docs: Iterable[Document], settings: Settings, site_chrome: dict[str, frozenset[int]],
+             batch: int = 64) -> Iterator[Document]:
+    """``docs`` cleaned (when cleaning is on), ``batch`` documents at a time."""
+    if not settings.clean:
+        yield from docs
+        return
+    docs = iter(docs)
+    while group := list(itertools.islice(docs, batch)):
+        yield from clean_documents(group, settings, site_chrome)
 
 
 # --- duplicates -----------------------------------------------------------------------------------

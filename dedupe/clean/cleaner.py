@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Final, NamedTuple
 
 import numpy as np
@@ -161,11 +161,11 @@ def _norm(text: str) -> str:
 class _Labeller:
     """Holds the labels of one document while the steps fill them in."""
 
-    def __init__(self, doc: Document, settings: Settings) -> None:
+    def __init__(self, doc: Document, settings: Settings, facts: Sequence[LineFacts] | None = None) -> None:
         self.doc = doc
         self.settings = settings
         self.blocks = doc.blocks
-        self.facts = analyse_lines([b.text for b in doc.blocks])
+        self.facts = analyse_lines([b.text for b in doc.blocks]) if facts is None else facts
         self.labels: list[tuple[str, str] | None] = [None] * len(doc.blocks)
         self.title_idx: int | None = None
         self._norms: dict[int, str] = {}
@@ -415,11 +415,13 @@ def _segments(scores: list[float], min_words: float, secondary_ratio: float) -> 
     return sorted(found)
 
 
-def clean_document(doc: Document, settings: Settings, site_chrome: Collection[int] = ()) -> Document:
-    """Label the blocks of ``doc`` (already segmented) in place and return it."""
+def clean_document(doc: Document, settings: Settings, site_chrome: Collection[int] = (),
+                   facts: Sequence[LineFacts] | None = None) -> Document:
+    """Label the blocks of ``doc`` (already segmented) in place and return it. ``facts`` are its
+    blocks' :func:`analyse_lines`, when already computed (for many documents at once)."""
     if not doc.blocks:
         return doc
-    labeller = _Labeller(doc, settings)
+    labeller = _Labeller(doc, settings, facts)
     labeller.rules()
     labeller.site_chrome(site_chrome)
     labeller.chrome_sections()
@@ -440,7 +442,13 @@ def clear_caches() -> None:
 
 
 def clean_documents(docs: list[Document], settings: Settings,
-                    site_chrome: dict[str, Collection[int]] | None = None) -> list[Document]:
-    """:func:`clean_document` over a batch, with each document's site chrome."""
+                    site_chrome: Mapping[str, Collection[int]] | None = None) -> list[Document]:
+    """:func:`clean_document` over a batch, with each document's site chrome; the lines of the
+    whole batch are analysed together (one compiled pass instead of one per document)."""
     site_chrome = site_chrome or {}
-    return [clean_document(d, settings, site_chrome.get(d.source, ())) for d in docs]
+    facts = analyse_lines([b.text for d in docs for b in d.blocks])
+    start = 0
+    for d in docs:
+        clean_document(d, settings, site_chrome.get(d.source, ()), facts[start:start + len(d.blocks)])
+        start += len(d.blocks)
+    return docs

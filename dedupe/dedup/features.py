@@ -25,7 +25,7 @@ from numba import njit
 
 from dedupe.dedup.lsh import band_keys, choose_bands
 from dedupe.dedup.minhash import MinHasher
-from dedupe.dedup.text import exact_key_of_words, words
+from dedupe.dedup.text import exact_key_of_words, normalise_batch
 from dedupe.settings import Settings
 
 #: One shingle in this many (by hash) is an anchor; a 60-word block has about 7 of them.
@@ -88,10 +88,13 @@ class FeatureComputer:
                 texts: Sequence[str]) -> tuple[pa.Table, np.ndarray]:
         """Features of blocks given in document order, and the signatures of the near-tier rows
         (``uint32[n_near, num_perm]``, in row order)."""
-        word_lists = [words(t) for t in texts]
+        # Normalised once for the batch (one lower-casing and translation, not one per block).
+        normalised = normalise_batch(list(texts)).split("\n") if texts else []
+        word_lists = [line.split() for line in normalised]
         n_words = np.fromiter((len(w) for w in word_lists), dtype=np.int32, count=len(texts))
         near_rows = np.flatnonzero(n_words >= self.s.near_min_words).tolist()
-        hashes, offsets = self.hasher.shingle_hashes([texts[i] for i in near_rows])
+        hashes, offsets = self.hasher.shingle_hashes_of_normalised(
+            "\n".join([normalised[i] for i in near_rows]), len(near_rows))
         signatures = self.hasher.signatures_of(hashes, offsets)
         keys = band_keys(signatures, self.bands, self.rows)
         unique, unique_offsets, anchors, anchor_offsets = _distinct_and_anchors(

@@ -183,11 +183,15 @@ class MinHasher:
         Texts are normalised by :func:`~dedupe.dedup.text.normalise`; the compiled kernel splits
         words at spaces, so shingles are exactly :func:`~dedupe.dedup.text.shingle_text`'s.
         """
-        joined = normalise_batch(list(texts))
+        return self.shingle_hashes_of_normalised(normalise_batch(list(texts)), len(texts))
+
+    def shingle_hashes_of_normalised(self, joined: str, n_texts: int) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`shingle_hashes` of ``n_texts`` texts already through
+        :func:`~dedupe.dedup.text.normalise_batch` (``joined``)."""
         buf = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)
-        capacity = int(np.count_nonzero(buf == 32)) + 2 * len(texts) + 1  # >= words
+        capacity = int(np.count_nonzero(buf == 32)) + 2 * n_texts + 1  # >= words
         hashes = np.empty(capacity, dtype=np.uint32)
-        offsets = np.empty(len(texts) + 1, dtype=np.int64)
+        offsets = np.empty(n_texts + 1, dtype=np.int64)
         _shingle_hashes(buf, self.ngram, hashes, offsets)
         return hashes[: offsets[-1]], offsets
 
