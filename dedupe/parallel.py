@@ -19,6 +19,7 @@ import atexit
 import contextlib
 import ctypes
 import gc
+import importlib
 import multiprocessing
 import os
 import signal
@@ -47,6 +48,10 @@ def _start_worker(parent: int) -> None:
     if os.getppid() != parent:
         os._exit(1)
     pyarrow.set_memory_pool(pyarrow.system_memory_pool())
+    # When the pool shuts down, stop without tearing the interpreter down (a few hundred ms with
+    # numba and pyarrow loaded, paid at the end of every run): a worker has sent all its results
+    # by then and holds nothing else. Registered last, so it runs first.
+    atexit.register(os._exit, 0)
 
 
 def cpu_workers(setting: int) -> int:
@@ -99,6 +104,21 @@ def shutdown_pools() -> None:
     while _pools:
         _, pool = _pools.popitem()
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _import(module: str) -> None:
+    importlib.import_module(module)
+
+
+def start_workers(workers: int, module: str = "dedupe.pipeline") -> None:
+    """Start the pool's workers now, importing ``module``, while this process goes on (planning):
+    the first stage then finds them ready instead of waiting for them to start."""
+    size = cpu_workers(workers)
+    if size <= 1 or not _spawnable():
+        return
+    pool = _pool(size)
+    for _ in range(size):  # one task per worker: each submit without an idle worker starts one
+        pool.submit(_import, module)
 
 
 def map_in_processes(fn: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:

@@ -65,7 +65,7 @@ from dedupe.dedup.features import FEATURES, FeatureComputer
 from dedupe.dedup.order import document_order
 from dedupe.document import LABELS, Block, Document, InputError, InputFile
 from dedupe.html_report import write_html_report
-from dedupe.parallel import BackgroundSink, map_in_processes, prefetched, release_memory
+from dedupe.parallel import BackgroundSink, map_in_processes, prefetched, release_memory, start_workers
 from dedupe.readers.corpus import read_documents
 from dedupe.readers.discover import discover
 from dedupe.readers.formats import read_input
@@ -824,6 +824,7 @@ def run_pipeline(inputs: Sequence[str | Path], out_dir: str | Path, settings: Se
     started = time.perf_counter()
     settings = settings or Settings()
     with open_corpus(out_dir, settings):
+        start_workers(settings.workers)
         plan = plan_run(inputs, out_dir, settings, run_id)
         read = read_batches(plan)
         repeats = resolve_run(plan)

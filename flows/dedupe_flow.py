@@ -23,6 +23,7 @@ from prefect.cache_policies import NO_CACHE
 
 from dedupe import pipeline, report
 from dedupe.html_report import write_html_report
+from dedupe.parallel import start_workers
 from dedupe.pipeline import BatchResult, RunPlan, RunSummary
 from dedupe.settings import Settings
 
@@ -113,6 +114,8 @@ def dedupe_flow(
     settings = settings or Settings()
     # The flow holds the corpus for the whole run: one writer at a time, recovery first.
     with pipeline.open_corpus(out, settings):
+        if not distributed:
+            start_workers(settings.workers)  # they start while the flow plans
         plan = plan_task(inputs or ["seeds"], out, settings, run_id)
         if distributed:
             # Everything but planning and publishing (which hold the corpus lock) runs on the cluster.

@@ -6,13 +6,16 @@ None of these strings come from the seeds or the evaluation pages: the rules mus
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pyarrow as pa
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dedupe.clean import clean_document
-from dedupe.clean.site import chrome_keys, chrome_lines, line_rows
+from dedupe.clean.site import chrome_keys, chrome_lines, line_rows, looks_like_prose
 from dedupe.document import Document
 from dedupe.pipeline import run_pipeline, segment_document
 from dedupe.schema import LINE_STATS
@@ -309,3 +312,10 @@ def test_seeds_against_the_gold_labels(tmp_path: Path, seeds_dir: Path) -> None:
             if kept != (row["label"] == "keep"):
                 wrong.append((row["file"], row["line"], row["label"], labels))
     assert wrong == []
+
+
+@given(st.lists(st.text(alphabet="ab .!?…。\"')]”’»\t\n", max_size=5), max_size=20).map(" ".join))
+def test_prose_test_is_a_dozen_words_and_a_sentence_end(text: str) -> None:
+    # The definition, as a regex; the implementation uses string methods (it runs on every line).
+    sentence_end = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
+    assert looks_like_prose(text) == (len(text.split()) >= 12 and bool(sentence_end.search(text.rstrip())))
