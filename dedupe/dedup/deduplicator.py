@@ -43,11 +43,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-import numba
 import numpy as np
 import pyarrow as pa
 from numba import njit
-from numba.typed import List as NumbaList
 
 from dedupe.dedup.features import FEATURES, FeatureComputer, list_values
 from dedupe.dedup.lsh import BandIndex
@@ -103,16 +101,17 @@ def _intersection_size(a: np.ndarray, b: np.ndarray) -> int:
 
 
 @njit(cache=True, nogil=True)
-def _best_matches(rows: Any, ids: Any, sh_v: Any, sh_o: Any, store: Any, chunk_of: Any, start: Any, end: Any,
+def _best_matches(rows: Any, ids: Any, sh_v: Any, sh_o: Any, store: Any, start: Any, end: Any,
                   jaccard_threshold: float, containment_threshold: float, near_id: Any, near_sim: Any,
                   cont_id: Any, cont_sim: Any) -> None:
-    """For each pair (chunk row, kept id): the exact Jaccard and containment of their shingle
-    sets; per row, the highest over each threshold is kept (the lowest id among equals)."""
+    """For each pair (chunk row, kept id whose shingles are ``store[start[id]:end[id]]``): the exact
+    Jaccard and containment of their shingle sets; per row, the highest over each threshold is
+    kept (the lowest id among equals, whatever the order of the pairs)."""
     for k in range(rows.shape[0]):
         r = rows[k]
         c = ids[k]
         a = sh_v[sh_o[r]:sh_o[r + 1]]
-        b = store[chunk_of[c]][start[c]:end[c]]
+        b = store[start[c]:end[c]]
         if a.shape[0] == 0 or b.shape[0] == 0:
             continue
         inter = _intersection_size(a, b)
@@ -258,9 +257,7 @@ class Deduplicator:
         # Kept block id -> (document number, block_idx) and where its shingle set is stored.
         self._ref_doc = array("i")
         self._ref_block = array("i")
-        # A numba list, so that the compiled verification reads the kept blocks' shingles directly.
-        self._sh_store = NumbaList.empty_list(numba.types.uint32[::1])
-        self._sh_arrays: list[np.ndarray] = []  # the same arrays, for Python (a numba list is slow there)
+        self._sh_store: list[np.ndarray] = []
         self._sh_chunk = array("i")
         self._sh_start = array("q")
         self._sh_end = array("q")
@@ -317,7 +314,7 @@ class Deduplicator:
         return len(self._doc_ids) - 1
 
     def _shingles_of(self, block_id: int) -> np.ndarray:
-        return self._sh_arrays[self._sh_chunk[block_id]][self._sh_start[block_id]:self._sh_end[block_id]]
+        return self._sh_store[self._sh_chunk[block_id]][self._sh_start[block_id]:self._sh_end[block_id]]
 
     # --- one chunk ---------------------------------------------------------------------------------
     def _process(self, flush: bool = False) -> None:
@@ -397,8 +394,7 @@ class Deduplicator:
         near_ids, near_sims = near_id.tolist(), near_sim.tolist()
         cont_ids, cont_sims = cont_id.tolist(), cont_sim.tolist()
         store = len(self._sh_store)
-        sh_v = np.require(sh_v, np.uint32, ["C", "W"])  # what the numba list holds
-        self._store_shingles(sh_v)  # compacted to the kept rows' shingles after the walk
+        self._sh_store.append(sh_v)  # compacted to the kept rows' shingles after the walk
         kept_of = [-1] * n  # row -> kept block id
         kept_rows: list[int] = []
         dec_rows: list[int] = []
@@ -471,27 +467,18 @@ class Deduplicator:
         self._last_kept = (new_index, new_anchors)
         self._emit(table, kept_rows, dec_rows, dec_target, dec_similarity, dec_reason)
 
-    def _store_shingles(self, values: np.ndarray, store: int | None = None) -> None:
-        """Add (or replace, at ``store``) an array of the shingle store."""
-        if store is None:
-            self._sh_store.append(values)
-            self._sh_arrays.append(values)
-        else:
-            self._sh_store[store] = values
-            self._sh_arrays[store] = values
-
     def _compact_store(self, store: int, first_id: int, kept_rows: list[int], sh_o: np.ndarray) -> None:
         """Keep only the kept rows' shingles of this chunk (the duplicates' are not needed)."""
-        values = self._sh_arrays[store]
+        values = self._sh_store[store]
         starts = sh_o[kept_rows]
         lengths = sh_o[np.asarray(kept_rows, np.int64) + 1] - starts if kept_rows else starts
         new_starts = np.zeros(len(kept_rows), np.int64)
         if kept_rows:
             np.cumsum(lengths[:-1], out=new_starts[1:])
             take = np.repeat(starts - new_starts, lengths) + np.arange(int(lengths.sum()))
-            self._store_shingles(values[take].copy(), store)
+            self._sh_store[store] = values[take].copy()
         else:
-            self._store_shingles(np.empty(0, np.uint32), store)
+            self._sh_store[store] = np.empty(0, np.uint32)
         for k, start in enumerate(new_starts.tolist()):
             self._sh_start[first_id + k] = start
             self._sh_end[first_id + k] = start + int(lengths[k])
@@ -503,13 +490,22 @@ class Deduplicator:
         n = len(sh_o) - 1
         near_id, cont_id = np.full(n, -1, np.int64), np.full(n, -1, np.int64)
         near_sim, cont_sim = np.full(n, -1.0), np.full(n, -1.0)
+        if not len(rows):
+            return near_id, near_sim, cont_id, cont_sim
         # Views of the growing arrays, dropped before they grow again.
-        chunk_of = np.frombuffer(self._sh_chunk, np.int32) if len(self._sh_chunk) else np.empty(0, np.int32)
-        start = np.frombuffer(self._sh_start, np.int64) if len(self._sh_start) else np.empty(0, np.int64)
-        end = np.frombuffer(self._sh_end, np.int64) if len(self._sh_end) else np.empty(0, np.int64)
-        _best_matches(rows, ids, sh_v, sh_o, self._sh_store, chunk_of, start, end,
-                      self.s.jaccard_threshold, self.s.containment_threshold,
-                      near_id, near_sim, cont_id, cont_sim)
+        chunk_of = np.frombuffer(self._sh_chunk, np.int32)
+        start = np.frombuffer(self._sh_start, np.int64)
+        end = np.frombuffer(self._sh_end, np.int64)
+        # One compiled call per store array (a chunk's kept shingles) the candidates are in.
+        pair_chunk = chunk_of[ids]
+        order = np.argsort(pair_chunk, kind="stable")
+        rows, ids, pair_chunk = rows[order], ids[order], pair_chunk[order]
+        bounds = np.flatnonzero(np.diff(pair_chunk)) + 1
+        for lo, hi in zip(np.concatenate(([0], bounds)).tolist(), np.append(bounds, len(ids)).tolist(),
+                          strict=True):
+            store = self._sh_store[int(pair_chunk[lo])]
+            _best_matches(rows[lo:hi], ids[lo:hi], sh_v, sh_o, store, start, end, self.s.jaccard_threshold,
+                          self.s.containment_threshold, near_id, near_sim, cont_id, cont_sim)
         del chunk_of, start, end
         return near_id, near_sim, cont_id, cont_sim
 
@@ -585,7 +581,7 @@ class Deduplicator:
         self._current_doc = None
         sh_v, sh_o = list_values(index["shingles"])
         store = len(self._sh_store)
-        self._store_shingles(np.array(sh_v, np.uint32))
+        self._sh_store.append(sh_v.copy())
         self._sh_chunk.extend([store] * index.num_rows)
         self._sh_start.extend(sh_o[:-1].tolist())
         self._sh_end.extend(sh_o[1:].tolist())
