@@ -5,9 +5,10 @@ A run goes through these stages, each handing the next only small things (paths,
 1. :func:`plan_run` finds the input files and writes them as batch manifests into the run's staging
    folder ``OUT/_staging/run=<id>/``.
 2. :func:`process_batch` (once per batch, in parallel) reads, decodes, extracts and segments the
-   batch's documents into staged Parquet parts, with the line statistics of each site.
+   batch's documents into staged working files (:mod:`dedupe.writers.staging`), with the line
+   statistics of each site and their counts (:func:`count_lines`).
 3. :func:`resolve_run` makes documents unique across batches (the same text under two paths).
-4. :func:`learn_site_chrome` finds, from the line statistics, the lines each site repeats.
+4. :func:`learn_site_chrome` finds, from the parts' line counts, the lines each site repeats.
 5. :func:`clean_part` (once per part, in parallel) labels every block (cleaning) and computes the
    duplicate features of its content blocks (signatures, band keys, shingle sets); only the labels
    and features are staged, the part itself is not rewritten.
@@ -265,7 +266,7 @@ def _read_manifest(path: str | Path) -> list[InputFile]:
 
 
 def process_batch(manifest: str | Path, run_id: str, settings: Settings | None = None) -> BatchResult:
-    """Read, decode, extract and segment the files of one batch into staged Parquet parts.
+    """Read, decode, extract and segment the files of one batch into staged working files.
 
     Blocks are all ``content`` here; :func:`clean_part` labels them once the whole run has been
     seen (site chrome needs every page of a site).

@@ -25,7 +25,7 @@ from numba import njit
 
 from dedupe.dedup.lsh import band_keys, choose_bands
 from dedupe.dedup.minhash import MinHasher
-from dedupe.dedup.text import exact_key_of_words, normalise_batch
+from dedupe.dedup.text import exact_key_of_folded, fold_digits, normalise_batch
 from dedupe.settings import Settings
 
 #: One shingle in this many (by hash) is an anchor; a 60-word block has about 7 of them.
@@ -88,10 +88,12 @@ class FeatureComputer:
                 texts: Sequence[str]) -> tuple[pa.Table, np.ndarray]:
         """Features of blocks given in document order, and the signatures of the near-tier rows
         (``uint32[n_near, num_perm]``, in row order)."""
-        # Normalised once for the batch (one lower-casing and translation, not one per block).
-        normalised = normalise_batch(list(texts)).split("\n") if texts else []
-        word_lists = [line.split() for line in normalised]
-        n_words = np.fromiter((len(w) for w in word_lists), dtype=np.int32, count=len(texts))
+        # Normalised once for the batch (one lower-casing, translation and digit folding, not one
+        # per block); folding digits changes no word boundary, so the exact forms' words count.
+        joined = normalise_batch(list(texts)) if texts else ""
+        normalised = joined.split("\n") if texts else []
+        exact_words = [line.split() for line in fold_digits(joined).split("\n")] if texts else []
+        n_words = np.fromiter((len(w) for w in exact_words), dtype=np.int32, count=len(texts))
         near_rows = np.flatnonzero(n_words >= self.s.near_min_words).tolist()
         hashes, offsets = self.hasher.shingle_hashes_of_normalised(
             "\n".join([normalised[i] for i in near_rows]), len(near_rows))
@@ -121,7 +123,7 @@ class FeatureComputer:
             "block_idx": pa.array(block_idxs, pa.int32()),
             "chars": pa.array([len(t) for t in texts], pa.int32()),
             "n_words": pa.array(n_words, pa.int32()),
-            "exact_key": pa.array([exact_key_of_words(w) for w in word_lists], pa.int64()),
+            "exact_key": pa.array([exact_key_of_folded(w) for w in exact_words], pa.int64()),
             "band_keys": per_row(keys.reshape(-1), np.arange(len(near_rows) + 1) * self.bands),
             "anchors": per_row(anchors, anchor_offsets), "shingles": per_row(unique, unique_offsets),
             "within": per_row(np.array(within_values, np.int32), np.array(within_offsets), pa.int32()),

@@ -61,5 +61,14 @@ def exact_key(text: str) -> int:
 
 def exact_key_of_words(text_words: list[str]) -> int:
     """:func:`exact_key` of a text given as its :func:`words`."""
-    folded = _DIGITS.sub("0", " ".join(text_words))
-    return xxhash.xxh3_64_intdigest(folded.encode("utf-8", "surrogatepass")) >> 1
+    return exact_key_of_folded(fold_digits(" ".join(text_words)).split())
+
+
+def fold_digits(text: str) -> str:
+    """Every run of digits as one ``0`` (digits are word characters: words stay words)."""
+    return _DIGITS.sub("0", text)
+
+
+def exact_key_of_folded(folded_words: list[str]) -> int:
+    """:func:`exact_key` of a text given as the words of its :func:`fold_digits` form."""
+    return xxhash.xxh3_64_intdigest(" ".join(folded_words).encode("utf-8", "surrogatepass")) >> 1
