@@ -122,7 +122,8 @@ INDEX: Final = pa.schema([
 SITE_LINES: Final = pa.schema([
     _f("source", pa.string(), "The site.", False),
     _f("key", pa.int64(), "Key of the line (see `site_chrome`).", False),
-    _f("n_docs", pa.int32(), "Documents of the site in this run that contain the line.", False),
+    _f("n_docs", pa.int32(), "Documents of the site in this part of the run that contain the line "
+       "(a run's count is the sum of its rows).", False),
     _f("prose", pa.bool_(), "Whether the line reads like running text (the syndication guard).", False),
     _f("text", pa.string(), "The line, cut at 200 characters.", False),
     _RUN_ID,
@@ -184,7 +185,8 @@ _DESCRIPTIONS: Final = {
     "site_chrome": "One row per line learned as a site's chrome (recurring on several of its pages).",
     "signatures": "One row per content block long enough for near-duplicate search: its MinHash.",
     "index": "The duplicate index: one row per block kept by the run, what later runs compare with.",
-    "site_lines": "Per-site line counts of the run, which later runs add to their own (chrome learning).",
+    "site_lines": "Per-site line counts of the run, one file per part (counted where the part was read); "
+                  "later runs add them to their own (chrome learning).",
 }
 
 
