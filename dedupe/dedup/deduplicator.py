@@ -361,7 +361,10 @@ class Deduplicator:
         assert chunk.lookups is not None
         (earlier_rows, earlier_ids), (later, partner), lookups = chunk.lookups.result()
         if self._walks > chunk.walks_before:
-            # The blocks kept by the chunk walked since this one's look-ups started.
+            # The blocks kept by the chunk walked since this one's look-ups started. An anchor's
+            # postings are counted in each look-up alone: one that becomes common (over
+            # ANCHOR_MAX_POSTINGS) across the two still gives its candidates this once: more
+            # candidates, all verified (no match is lost; at most a better one is found).
             assert self._walks == chunk.walks_before + 1 and self._last_kept is not None
             index, anchors = self._last_kept
             new_rows, new_ids = _indexed_candidates(index, anchors, *lookups)
