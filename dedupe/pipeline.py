@@ -620,12 +620,12 @@ def _features_in_keep_order(stage: Path, order: list[str], bucket_docs: int) -> 
     """The content blocks' features in keep-order, a bounded bucket at a time (an external sort).
 
     Each staged part is read once and its rows are appended to the bucket of their document's
-    rank (``bucket_docs`` documents per bucket, one Parquet file each); the buckets are then read
+    rank (``bucket_docs`` documents per bucket, one working file each); the buckets are then read
     back in order and sorted in memory. Memory holds one part or one bucket, never the run.
     """
     rank_of = {doc_id: rank for rank, doc_id in enumerate(order)}
     sort_dir = stage / "dedup" / "buckets"
-    writers: dict[int, pa.ipc.RecordBatchFileWriter] = {}
+    writers: dict[int, StagingWriter] = {}
     schema = FEATURES_STAGED.append(pa.field("rank", pa.int64()))
     try:
         for part in _staged_parts(stage, "features", SUFFIX):
@@ -634,16 +634,19 @@ def _features_in_keep_order(stage: Path, order: list[str], bucket_docs: int) -> 
             encoded = pc.dictionary_encode(features["doc_id"]).combine_chunks()
             doc_ranks = np.array([rank_of[d] for d in encoded.dictionary.to_pylist()], np.int64)
             rank = pa.array(doc_ranks[encoded.indices.to_numpy(zero_copy_only=False)])
-            features = features.append_column("rank", rank).cast(schema)
+            features = features.append_column("rank", rank)
             bucket_of = pc.divide(rank, bucket_docs)  # integer division of int64
             for bucket in pc.unique(bucket_of).to_pylist():
                 if bucket not in writers:
-                    sort_dir.mkdir(parents=True, exist_ok=True)
-                    writers[bucket] = pa.ipc.new_file(str(sort_dir / f"{bucket:08d}{SUFFIX}"), schema)
+                    writers[bucket] = StagingWriter(sort_dir / f"{bucket:08d}{SUFFIX}", schema,
+                                                    table="features", metadata={})
                 writers[bucket].write_table(features.filter(pc.equal(bucket_of, bucket)))
-    finally:
+    except BaseException:
         for writer in writers.values():
-            writer.close()
+            writer.abort()
+        raise
+    for writer in writers.values():
+        writer.close()
     for bucket in sorted(writers):
         path = sort_dir / f"{bucket:08d}{SUFFIX}"
         yield read_staged(path).sort_by([("rank", "ascending"), ("block_idx", "ascending")])

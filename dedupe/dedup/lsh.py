@@ -95,29 +95,6 @@ def _ranges_kernel(run_keys: Any, needles: Any, lo: Any, hi: Any) -> None:
             hi[i] = pos
 
 
-@njit(cache=True, nogil=True)
-def _merge_kernel(k1: Any, i1: Any, k2: Any, i2: Any, keys: Any, ids: Any) -> None:
-    a = b = 0
-    for out in range(keys.shape[0]):
-        if b >= k2.shape[0] or (a < k1.shape[0] and k1[a] <= k2[b]):
-            keys[out] = k1[a]
-            ids[out] = i1[a]
-            a += 1
-        else:
-            keys[out] = k2[b]
-            ids[out] = i2[b]
-            b += 1
-
-
-def _merge(k1: np.ndarray, i1: np.ndarray, k2: np.ndarray,
-           i2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Two sorted runs merged into one, in one pass (the older run's entries first among equal keys)."""
-    keys = np.empty(len(k1) + len(k2), np.uint32)
-    ids = np.empty(len(keys), np.uint32)
-    _merge_kernel(k1, i1, k2, i2, keys, ids)
-    return keys, ids
-
-
 def _ranges(run_keys: np.ndarray, needles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``[lo, hi)`` of each needle's entries in a sorted run (``lo == hi``: absent). The needles
     are sorted too, so each search gallops from the last one (2-4x numpy's binary searches), and
@@ -156,7 +133,9 @@ class BandIndex:
             # log2(n) runs, each entry merged O(log n) times.
             while len(runs) > 1 and len(runs[-1][0]) * 2 >= len(runs[-2][0]):
                 (k2, i2), (k1, i1) = runs.pop(), runs.pop()
-                runs.append(_merge(k1, i1, k2, i2))
+                merged_keys = np.concatenate((k1, k2))
+                order = np.argsort(merged_keys, kind="stable")
+                runs.append((merged_keys[order], np.concatenate((i1, i2))[order]))
         self.size += len(ids)
 
     def query(self, keys: np.ndarray, max_postings: int | None = None,

@@ -51,17 +51,12 @@ def shingle_text(text: str) -> str:
 
 def exact_form(text: str) -> str:
     """Case, whitespace, punctuation and digits folded: two blocks with this form equal are copies."""
-    return _DIGITS.sub("0", " ".join(words(text)))
+    return " ".join(fold_digits(normalise(text)).split())
 
 
 def exact_key(text: str) -> int:
     """63-bit xxh3 of :func:`exact_form` (fits a signed int64 column)."""
-    return exact_key_of_words(words(text))
-
-
-def exact_key_of_words(text_words: list[str]) -> int:
-    """:func:`exact_key` of a text given as its :func:`words`."""
-    return exact_key_of_folded(fold_digits(" ".join(text_words)).split())
+    return exact_key_of_folded(fold_digits(normalise(text)).split())
 
 
 def fold_digits(text: str) -> str:
