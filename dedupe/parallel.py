@@ -2,11 +2,16 @@
 
 A process pool of plain functions, inside one Prefect task: each Prefect task run costs
 milliseconds and state, and under Prefect's temporary server every Prefect worker process would
-start its own server; a ``ProcessPoolExecutor`` has neither cost. Workers are spawned (not forked
-from a process with threads) and die with the process that started them, so a killed run leaves
-no worker writing behind it. The pool is kept for the life of the process: a worker's start
-(importing pyarrow, numba's compiled kernels, trafilatura) costs about a second, paid once rather
-than at every stage of every run.
+start its own server; a ``ProcessPoolExecutor`` has neither cost. The pool is kept for the life of
+the process, and its workers die with the process that started them, so a killed run leaves no
+worker writing behind it.
+
+Workers start ready: a process that imports dedupe and loads numba's compiled kernels spends most
+of a second doing it, so that is done once (:data:`PRELOAD`) and the workers are forked from the
+process that did it. That is this process when it runs no other Python thread (the command line,
+a script); otherwise (a Prefect flow has threads, and forking them is unsafe) a fork server, a
+fresh single-threaded process. Either way, what is left running at the fork is native library
+threads (OpenBLAS, Arrow's allocator and thread pool), which reset themselves in the child.
 
 >>> from functools import partial
 >>> map_in_processes(partial(pow, 2), [1, 2, 3], workers=1)
@@ -24,12 +29,13 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
-from typing import Generic, TypeVar
+from typing import Final, Generic, TypeVar
 
 import pyarrow
 
@@ -39,13 +45,18 @@ R = TypeVar("R")
 _PR_SET_PDEATHSIG = 1
 
 
-def _start_worker(parent: int) -> None:
-    """Have the kernel kill this worker when its parent dies (Linux), and stop now if the parent
-    died while this worker was starting (the signal would never come). Arrow allocates from the
-    system allocator here: its default pool keeps freed memory for reuse, in every worker."""
+def _start_worker(owner: int) -> None:
+    """Have the kernel kill this worker when its parent dies (Linux: the process that owns the
+    pool, or the fork server, which exits with it), and stop now if the owner died while this
+    worker was starting (the signal would never come). Arrow allocates from the system allocator
+    here: its default pool keeps freed memory for reuse, in every worker."""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:
+    try:
+        os.kill(owner, 0)
+    except ProcessLookupError:
+        os._exit(1)
+    if os.getppid() == 1:  # orphaned: the fork server is gone
         os._exit(1)
     pyarrow.set_memory_pool(pyarrow.system_memory_pool())
     # When the pool shuts down, stop without tearing the interpreter down (a few hundred ms with
@@ -88,11 +99,30 @@ def _run_and_release(fn: Callable[[T], R], item: T) -> R:
 _pools: dict[int, ProcessPoolExecutor] = {}
 
 
+#: What a worker needs loaded before its first batch: imported once, before the workers are forked.
+PRELOAD: Final = "dedupe.warm"
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """How the pool starts its workers: forked from this process, after it imported
+    :data:`PRELOAD`, when it runs no other Python thread; else from a fork server that imported it.
+    Spawned (each worker imports everything itself) where neither exists."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        importlib.import_module(PRELOAD)
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([PRELOAD])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
 def _pool(workers: int) -> ProcessPoolExecutor:
     """The process's pool of ``workers`` processes, started on first use."""
     pool = _pools.get(workers)
     if pool is None:
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
                                    initializer=_start_worker, initargs=(os.getpid(),))
         _pools[workers] = pool
     return pool
@@ -110,15 +140,15 @@ def _import(module: str) -> None:
     importlib.import_module(module)
 
 
-def start_workers(workers: int, module: str = "dedupe.pipeline") -> None:
-    """Start the pool's workers now, importing ``module``, while this process goes on (planning):
-    the first stage then finds them ready instead of waiting for them to start."""
+def start_workers(workers: int) -> None:
+    """Start the pool's workers now, while this process goes on (planning): the first stage then
+    finds them ready. Call it before taking locks or opening files: forked workers inherit them."""
     size = cpu_workers(workers)
     if size <= 1 or not _spawnable():
         return
     pool = _pool(size)
     for _ in range(size):  # one task per worker: each submit without an idle worker starts one
-        pool.submit(_import, module)
+        pool.submit(_import, PRELOAD)  # spawned workers: this is their import; the others have it
 
 
 def map_in_processes(fn: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:

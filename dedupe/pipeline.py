@@ -541,6 +541,32 @@ def _cleaned(docs: Iterable[Document], settings: Settings, site_chrome: dict[str
         yield from clean_documents(group, settings, site_chrome)
 
 
+# --- warm-up --------------------------------------------------------------------------------------
+
+#: A page with a copied paragraph, for :func:`warm_up`.
+_WARM_PARAGRAPH = ("The council voted on Tuesday to extend the harbour wall by two hundred metres, "
+                   "after a winter of storms flooded the lower town three times.")
+_WARM_PAGE = "\n\n".join(["A Harbour Story", "By Jane Doe", _WARM_PARAGRAPH, "Share this article",
+                          _WARM_PARAGRAPH])
+
+
+def warm_up(settings: Settings | None = None) -> None:
+    """Clean and deduplicate one tiny page in memory: loads what the first real batch would load
+    otherwise (numba's compiled kernels from its cache, a quarter of a second for the first one in
+    a process, and the common-word table). :mod:`dedupe.warm` runs it once before the pool's
+    workers are forked, so it is paid once for all of them."""
+    s = settings or Settings()
+    doc = Document.from_text(_WARM_PAGE, path="warm-up.txt", format="text", source="example.com")
+    for step in DOCUMENT_STEPS:
+        doc = step(doc, s)
+    [doc] = clean_documents([doc], s, {})
+    texts = [b.text for b in doc.blocks]
+    features, _ = FeatureComputer(s).compute([doc.doc_id] * len(texts), list(range(len(texts))), texts)
+    deduplicator = Deduplicator(s)
+    deduplicator.add_features(features)
+    deduplicator.finish()
+
+
 # --- duplicates -----------------------------------------------------------------------------------
 
 def dedup_run(plan: RunPlan) -> int:
@@ -827,8 +853,8 @@ def run_pipeline(inputs: Sequence[str | Path], out_dir: str | Path, settings: Se
     """All stages in this process, without Prefect (for notebooks, tests and debugging)."""
     started = time.perf_counter()
     settings = settings or Settings()
+    start_workers(settings.workers)  # first: forked workers would inherit the corpus lock
     with open_corpus(out_dir, settings):
-        start_workers(settings.workers)
         plan = plan_run(inputs, out_dir, settings, run_id)
         read = read_batches(plan)
         repeats = resolve_run(plan)

@@ -112,10 +112,10 @@ def dedupe_flow(
     """
     started = time.perf_counter()
     settings = settings or Settings()
+    if not distributed:
+        start_workers(settings.workers)  # they start while the flow plans (before the lock: see there)
     # The flow holds the corpus for the whole run: one writer at a time, recovery first.
     with pipeline.open_corpus(out, settings):
-        if not distributed:
-            start_workers(settings.workers)  # they start while the flow plans
         plan = plan_task(inputs or ["seeds"], out, settings, run_id)
         if distributed:
             # Everything but planning and publishing (which hold the corpus lock) runs on the cluster.

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from dedupe.corpus import Manifest, committed_files
+from dedupe.corpus import CorpusLock, Manifest, committed_files
 from dedupe.pipeline import run_pipeline
 
 from .test_pipeline import _labels, _syndicated_inputs
@@ -82,14 +82,17 @@ def test_killed_runs_leave_the_previous_corpus_and_a_rerun_converges(tmp_path: P
 @pytest.mark.slow
 def test_two_runs_at_once_never_both_write(tmp_path: Path, seeds_dir: Path) -> None:
     _syndicated_inputs(tmp_path / "in", seeds_dir, sites=30)
-    first = _start(tmp_path / "in", tmp_path / "out")
-    time.sleep(1.0)  # the first run holds the lock now (it takes it before reading anything)
-    impatient = _start(tmp_path / "in", tmp_path / "out", lock_timeout=0.5)
-    patient = _start(tmp_path / "in", tmp_path / "out", lock_timeout=120)
+    out = tmp_path / "out"
+    with CorpusLock(out):  # another writer holds the corpus (whatever its speed, for as long as needed)
+        impatient = _start(tmp_path / "in", out, lock_timeout=0.5)
+        assert impatient.wait(timeout=120) != 0
+        assert impatient.stderr is not None and "another run is writing" in impatient.stderr.read()
+        first = _start(tmp_path / "in", out, lock_timeout=120)
+        second = _start(tmp_path / "in", out, lock_timeout=120)
+        time.sleep(3.0)  # both are waiting for the lock now
+        assert first.poll() is None and second.poll() is None
+    # Released: the two race for it. One writes; the other waits, then finds nothing new.
     assert first.wait(timeout=120) == 0
-    assert impatient.wait(timeout=120) != 0
-    assert impatient.stderr is not None and "another run is writing" in impatient.stderr.read()
-    assert patient.wait(timeout=120) == 0
-    # The patient run waited, then found nothing new: one committed run, nothing written twice.
-    assert len(Manifest.load(tmp_path / "out").run_ids) == 1
-    assert len(committed_files(tmp_path / "out", "documents")) >= 1
+    assert second.wait(timeout=120) == 0
+    assert len(Manifest.load(out).run_ids) == 1
+    assert len(committed_files(out, "documents")) >= 1
