@@ -51,7 +51,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dedupe.clean.cleaner import clean_documents
-from dedupe.clean.site import chrome_keys, chrome_lines, line_counts, line_key
+from dedupe.clean.site import chrome_keys, chrome_lines, line_counts, line_key, line_stats
 from dedupe.corpus import (
     CorpusLock,
     Manifest,
@@ -297,7 +297,6 @@ def process_batch(manifest: str | Path, run_id: str, settings: Settings | None =
                 for step in DOCUMENT_STEPS:
                     doc = step(doc, settings)
                 part.write_document(doc, size=f.size, mtime_ns=f.mtime_ns)
-                part.write_line_stats(doc)
                 result.documents += 1
     count_lines(stage, name, run_id, settings)
     result.seconds = time.perf_counter() - started
@@ -350,9 +349,7 @@ def resolve_run(plan: RunPlan) -> int:
 
         _rewrite(part, "documents", plan, drop_repeated)
         _rewrite(stage / "blocks" / part.name, "blocks", plan, drop_repeated)
-        if (stage / "linestats" / part.name).exists():
-            _rewrite(stage / "linestats" / part.name, "linestats", plan, drop_repeated)
-            count_lines(stage, part.stem, plan.run_id, plan.settings)  # without the repeats
+        count_lines(stage, part.stem, plan.run_id, plan.settings)  # without the repeats
         _rewrite(stage / "inputs" / f"{part.stem}.parquet", "inputs", plan, mark_repeated)
     return repeats
 
@@ -360,16 +357,22 @@ def resolve_run(plan: RunPlan) -> int:
 # --- learn site chrome, clean (per part) ----------------------------------------------------------
 
 def count_lines(stage: Path, part: str, run_id: str, settings: Settings) -> None:
-    """Write the ``site_lines`` part of a staged part: its line statistics counted per site and line
-    (:func:`~dedupe.clean.site.line_counts`). Done beside each part, so that :func:`learn_site_chrome`
-    only adds the counts up."""
-    stats = stage / "linestats" / f"{part}{SUFFIX}"
-    if not settings.clean or not stats.exists():
+    """Stage the line statistics of a staged part (:func:`~dedupe.clean.site.line_stats`, from its
+    blocks) and write its ``site_lines`` part: the lines counted per site
+    (:func:`~dedupe.clean.site.line_counts`). Done beside each part, in parallel, so that
+    :func:`learn_site_chrome` only adds the counts up."""
+    docs_path = stage / "documents" / f"{part}{SUFFIX}"
+    if not settings.clean or not docs_path.exists():
         return
-    counts = line_counts(read_staged(stats))
+    stats = line_stats(read_staged(docs_path, columns=["doc_id", "source", "n_blocks"]),
+                       read_staged(stage / "blocks" / f"{part}{SUFFIX}", columns=["text", "line_key"]))
+    meta = _metadata(run_id, settings)
+    with part_writer(stage, "linestats", part, meta, rows_per_group=settings.rows_per_group * 32) as writer:
+        writer.write_table(stats)
+    counts = line_counts(stats)
     with TableWriter(stage / "site_lines" / f"{part}.parquet", SITE_LINES, table="site_lines",
-                     metadata=_metadata(run_id, settings)) as writer:
-        writer.write_table(counts.append_column(
+                     metadata=meta) as site_lines:
+        site_lines.write_table(counts.append_column(
             "run_id", pa.repeat(pa.scalar(run_id, pa.string()), counts.num_rows)))
 
 

@@ -15,10 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dedupe.clean import clean_document
-from dedupe.clean.site import chrome_keys, chrome_lines, line_rows, looks_like_prose
+from dedupe.clean.site import chrome_keys, chrome_lines, line_stats, looks_like_prose
 from dedupe.document import Document
 from dedupe.pipeline import run_pipeline, segment_document
-from dedupe.schema import LINE_STATS
 from dedupe.settings import Settings
 
 from .conftest import shared_or_skip
@@ -234,8 +233,9 @@ def test_page_with_too_little_running_text_keeps_what_rules_left() -> None:
 # --- per-site chrome ----------------------------------------------------------------------------
 
 def _site_keys(pages: dict[str, list[str]], min_docs: int = 2, prose_min_docs: int = 3) -> frozenset[int]:
-    stats = pa.concat_tables(pa.table(line_rows("coast.example", doc_id, lines), schema=LINE_STATS)
-                             for doc_id, lines in pages.items())
+    docs = pa.table({"doc_id": list(pages), "source": ["coast.example"] * len(pages),
+                     "n_blocks": [len(lines) for lines in pages.values()]})
+    stats = line_stats(docs, pa.table({"text": [line for lines in pages.values() for line in lines]}))
     table = chrome_lines(stats, min_docs=min_docs, prose_min_docs=prose_min_docs)
     return chrome_keys(table).get("coast.example", frozenset())
 

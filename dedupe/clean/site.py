@@ -2,7 +2,7 @@
 
 Menus, footers, newsletter prompts and "About us" blurbs repeat on every page of a site, while a
 story's paragraphs do not. Every document contributes one row per distinct line
-(:func:`line_rows`); :func:`chrome_lines` aggregates them with Arrow and keeps, per ``source``,
+(:func:`line_stats`); :func:`chrome_lines` aggregates them with Arrow and keeps, per ``source``,
 the lines seen in ``min_docs`` documents.
 
 The guard against syndication: a paragraph of running text (:func:`looks_like_prose`) that the
@@ -12,9 +12,8 @@ another shared paragraph of running text, stays content (the duplicate detector 
 On ``prose_min_docs`` pages or more, running text is chrome whatever its neighbours.
 
 >>> import pyarrow as pa
->>> from dedupe.schema import LINE_STATS
->>> stats = pa.concat_tables(pa.table(line_rows("example.com", d, ["Menu", f"Story {d}."]), schema=LINE_STATS)
-...                        for d in ("a", "b"))
+>>> docs = pa.table({"doc_id": ["a", "b"], "source": ["example.com"] * 2, "n_blocks": [2, 2]})
+>>> stats = line_stats(docs, pa.table({"text": ["Menu", "Story a.", "Menu", "Story b."]}))
 >>> table = chrome_lines(stats, min_docs=2, prose_min_docs=3)
 >>> table["text"].to_pylist()
 ['Menu']
@@ -22,12 +21,15 @@ On ``prose_min_docs`` pages or more, running text is chrome whatever its neighbo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Final
+from collections.abc import Callable, Iterable
+from typing import Final
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import xxhash
+
+from dedupe.schema import LINE_STATS
 
 #: A sentence ends with one of these, then maybe closing quotes or brackets.
 _SENTENCE_END_CHARS: Final = ".!?…。！？"
@@ -48,31 +50,48 @@ def line_key(text: str) -> int:
     return xxhash.xxh3_64_intdigest(norm.encode("utf-8", "surrogatepass")) >> 1
 
 
-def line_rows(source: str, doc_id: str, lines: Sequence[str],
-              keys: Sequence[int] | None = None) -> dict[str, list[Any]]:
-    """Columns of :data:`~dedupe.schema.LINE_STATS` for one document: each distinct line once, with
-    the keys of its neighbours (what the syndication guard looks at). No site, no rows.
-    ``keys`` are the lines' :func:`line_key`, when already known."""
-    columns: dict[str, list[Any]] = {name: [] for name in ("source", "key", "doc_id", "prose", "text",
-                                                           "prev_key", "next_key")}
-    if not source:
-        return columns  # no site, nothing to learn
-    if keys is None:
-        keys = [line_key(t) for t in lines]
-    seen: set[int] = set()
-    last = len(keys) - 1
-    for i, (text, key) in enumerate(zip(lines, keys, strict=True)):
-        if key in seen:
-            continue
-        seen.add(key)
-        columns["key"].append(key)
-        columns["prose"].append(looks_like_prose(text))
-        columns["text"].append(text[:TEXT_CHARS])
-        columns["prev_key"].append(keys[i - 1] if i else None)
-        columns["next_key"].append(keys[i + 1] if i < last else None)
-    columns["source"] = [source] * len(seen)
-    columns["doc_id"] = [doc_id] * len(seen)
-    return columns
+def line_stats(documents: pa.Table, blocks: pa.Table) -> pa.Table:
+    """:data:`~dedupe.schema.LINE_STATS` rows of a part: each distinct line of each document that
+    has a site, once (where it first occurs), with the keys of its neighbours (what the syndication
+    guard looks at). ``documents``: ``doc_id, source, n_blocks``; ``blocks``: their ``text`` in
+    document order, and ``line_key`` (computed here when absent). Column operations, no per-line
+    Python but the prose test.
+
+    >>> docs = pa.table({"doc_id": ["a", "b"], "source": ["example.com", None], "n_blocks": [3, 1]})
+    >>> stats = line_stats(docs, pa.table({"text": ["Menu", "Story.", "Menu", "Menu"]}))
+    >>> stats.select(["doc_id", "text"]).to_pylist(), stats["next_key"][0] == stats["key"][1]
+    ([{'doc_id': 'a', 'text': 'Menu'}, {'doc_id': 'a', 'text': 'Story.'}], True)
+    """
+    n_blocks = documents["n_blocks"].to_numpy(zero_copy_only=False).astype(np.int64)
+    if "line_key" in blocks.column_names:
+        keys_column = blocks["line_key"]
+    else:
+        keys_column = pa.array([line_key(t) for t in blocks["text"].to_pylist()], pa.int64())
+    doc_of_row = np.repeat(np.arange(len(n_blocks)), n_blocks)
+    has_site = pc.fill_null(pc.not_equal(documents["source"], ""), False).to_numpy(zero_copy_only=False)
+    keys = pc.fill_null(keys_column, 0).to_numpy(zero_copy_only=False)
+    ends = np.cumsum(n_blocks)
+    first_row = np.zeros(len(keys), bool)
+    first_row[(ends - n_blocks)[n_blocks > 0]] = True
+    last_row = np.zeros(len(keys), bool)
+    last_row[(ends - 1)[n_blocks > 0]] = True
+    # The first occurrence of each line in each document with a site.
+    rows = np.flatnonzero(has_site[doc_of_row]) if len(keys) else np.zeros(0, np.int64)
+    firsts = (pa.table({"doc": doc_of_row[rows], "key": keys[rows], "row": rows})
+              .group_by(["doc", "key"], use_threads=False).aggregate([("row", "min")]))
+    rows = np.sort(firsts["row_min"].to_numpy())
+    prev_key = pa.array(np.concatenate(([0], keys[:-1]))[rows] if len(keys) else keys, mask=first_row[rows])
+    next_key = pa.array(np.concatenate((keys[1:], [0]))[rows] if len(keys) else keys, mask=last_row[rows])
+    taken = pa.array(rows)
+    texts = blocks["text"].take(taken)
+    return pa.table({
+        "source": documents["source"].take(pa.array(doc_of_row[rows])),
+        "key": pa.array(keys[rows]),
+        "doc_id": documents["doc_id"].take(pa.array(doc_of_row[rows])),
+        "prose": pa.array([looks_like_prose(t) for t in texts.to_pylist()], pa.bool_()),
+        "text": pc.utf8_slice_codeunits(texts, 0, TEXT_CHARS),
+        "prev_key": prev_key, "next_key": next_key,
+    }, schema=LINE_STATS)
 
 
 def line_counts(stats: pa.Table) -> pa.Table:

@@ -24,7 +24,6 @@ from types import TracebackType
 
 import pyarrow as pa
 
-from dedupe.clean.site import line_rows
 from dedupe.document import Document, InputError
 from dedupe.schema import BLOCKS, DOCUMENTS, ERRORS, INPUTS, LINE_STATS
 from dedupe.writers.parquet import TableWriter
@@ -33,9 +32,12 @@ from dedupe.writers.staging import SUFFIX, StagingWriter
 #: Blocks while staged carry their line key (computed once, read by the cleaner's site chrome).
 STAGED_BLOCKS = BLOCKS.append(pa.field("line_key", pa.int64()))
 
-#: The tables every batch writes a part of (``linestats`` stays in the staging folder).
+#: The tables every batch writes a part of (``linestats``, derived from a part's blocks, stays in
+#: the staging folder).
 PART_TABLES = {"inputs": INPUTS, "errors": ERRORS, "blocks": STAGED_BLOCKS, "documents": DOCUMENTS,
                "linestats": LINE_STATS}
+#: What :class:`CorpusPartWriter` writes while a batch is read.
+READ_TABLES = ("inputs", "errors", "blocks", "documents")
 #: Of those, the working files of the run (Arrow IPC): the assemble stage writes the final
 #: ``documents`` and ``blocks``, and ``linestats`` is never published.
 STAGED_TABLES = frozenset({"blocks", "documents", "linestats"})
@@ -86,20 +88,13 @@ class CorpusPartWriter:
         # thousands).
         self.writers = {table: part_writer(folder, table, name, meta,
                                            rows_per_group if table == "documents" else rows_per_group * 32)
-                        for table in PART_TABLES}
+                        for table in READ_TABLES}
 
     def write_document(self, doc: Document, *, size: int, mtime_ns: int) -> None:
         """The document, its blocks, and the input row that produced it."""
         write_document(self.writers["documents"], self.writers["blocks"], doc, self.run_id)
         self.write_input(doc.path, doc.record, size=size, mtime_ns=mtime_ns, doc_id=doc.doc_id,
                          status="document")
-
-    def write_line_stats(self, doc: Document) -> None:
-        """One row per distinct line of ``doc``: what the site-chrome learner counts."""
-        keys = [b.line_key for b in doc.blocks]
-        columns = line_rows(doc.source, doc.doc_id, [b.text for b in doc.blocks],
-                            None if None in keys else keys)  # type: ignore[arg-type]
-        self.writers["linestats"].extend(columns, len(columns["key"]))
 
     def write_input(self, path: str, record: int | None, *, size: int, mtime_ns: int,
                     doc_id: str | None, status: str) -> None:
