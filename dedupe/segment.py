@@ -18,7 +18,10 @@ from collections.abc import Iterator
 from typing import Final
 
 #: Line separators: the same set as :meth:`str.splitlines`.
-_LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_BREAKS: Final = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+#: A non-blank line, trimmed: from its first non-space character to its last (every separator is
+#: a space to ``\s``, and ``\s`` is :meth:`str.isspace`).
+_TRIMMED_LINE = re.compile(f"\\S(?:[^{_BREAKS}]*\\S)?")
 
 #: A sentence ends at terminal punctuation, optional closing quotes or brackets, then whitespace;
 #: CJK full stops end a sentence with no space after them.
@@ -55,16 +58,13 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def iter_lines(text: str) -> Iterator[tuple[int, int]]:
-    """Spans of the non-blank lines of ``text``, whitespace trimmed."""
-    pos = 0
-    for match in _LINE_BREAK.finditer(text):
-        start, end = _strip_span(text, pos, match.start())
-        if end > start:
-            yield start, end
-        pos = match.end()
-    start, end = _strip_span(text, pos, len(text))
-    if end > start:
-        yield start, end
+    """Spans of the non-blank lines of ``text``, whitespace trimmed.
+
+    >>> list(iter_lines("  One line \\r\\n\\n\\tTwo\\u2028"))
+    [(2, 10), (15, 18)]
+    """
+    for match in _TRIMMED_LINE.finditer(text):
+        yield match.span()
 
 
 def _is_abbreviation(text: str, stop: int, line_start: int, next_char: str) -> bool:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.segment import group_sentences, iter_sentences, segment
+from dedupe.segment import group_sentences, iter_lines, iter_sentences, segment
 
 # Text made of the characters that matter to the splitter: words, spaces, every kind of line break,
 # sentence punctuation, quotes, CJK and Cyrillic letters.
@@ -12,6 +12,26 @@ _ALPHABET = st.sampled_from(
     + list(".!?…。！？\"'”»)") + list("Привіт中文字") + ["Mr.", "U.S.", " J. ", "1.5"]
 )
 texts = st.lists(_ALPHABET, max_size=400).map("".join)
+
+
+def _lines_by_definition(text: str) -> list[tuple[int, int]]:
+    """Non-blank lines of ``str.splitlines``, trimmed by ``str.strip``, as spans."""
+    spans, pos = [], 0
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped:
+            start = pos + len(line) - len(line.lstrip())
+            spans.append((start, start + len(stripped)))
+        pos += len(line)
+    return spans
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(list("ab .") + ["\n", "\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e",
+                                                "\x1f", "\x85", "\u2028", "\u2029", "\t", "\u00a0", "\u3000",
+                                                "\u200b", "\ufeff"]), max_size=200).map("".join))
+def test_lines_are_those_of_splitlines_trimmed(text: str) -> None:
+    assert list(iter_lines(text)) == _lines_by_definition(text)
 
 
 def _covered(text: str, spans: list[tuple[int, int]]) -> set[int]:
