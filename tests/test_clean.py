@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dedupe.clean import clean_document
-from dedupe.clean.site import chrome_keys, chrome_lines, line_stats, looks_like_prose
+from dedupe.clean.site import chrome_keys, chrome_lines, line_stats, looks_like_prose, prose_flags
 from dedupe.document import Document
 from dedupe.pipeline import run_pipeline, segment_document
 from dedupe.settings import Settings
@@ -319,3 +319,8 @@ def test_prose_test_is_a_dozen_words_and_a_sentence_end(text: str) -> None:
     # The definition, as a regex; the implementation uses string methods (it runs on every line).
     sentence_end = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
     assert looks_like_prose(text) == (len(text.split()) >= 12 and bool(sentence_end.search(text.rstrip())))
+
+
+@given(st.lists(st.text(alphabet="ab .!?…。\"')]”’»\t\x1f\xa0\u3000\u2028", max_size=5), max_size=20).map(" ".join))
+def test_the_prose_test_in_columns_is_the_prose_test(text: str) -> None:
+    assert prose_flags(pa.array([text, ""])).to_pylist() == [looks_like_prose(text), False]

@@ -34,6 +34,7 @@ from dedupe.schema import LINE_STATS
 #: A sentence ends with one of these, then maybe closing quotes or brackets.
 _SENTENCE_END_CHARS: Final = ".!?…。！？"
 _CLOSERS: Final = "\"'”’»)]"
+_SENTENCE_ENDS: Final = pa.array(list(_SENTENCE_END_CHARS))
 #: Characters of a line kept in the statistics (enough to show it in a report).
 TEXT_CHARS: Final = 200
 
@@ -42,6 +43,15 @@ def looks_like_prose(text: str) -> bool:
     """Cheap test for running text used by the syndication guard: a dozen words and a sentence end."""
     # The end first (string methods, no regex): most short lines stop there.
     return text.rstrip().rstrip(_CLOSERS)[-1:] in _SENTENCE_END_CHARS and len(text.split()) >= 12
+
+
+def prose_flags(texts: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """:func:`looks_like_prose` of each text, in column operations (Arrow's whitespace is
+    :meth:`str.isspace`'s, code point for code point)."""
+    end = pc.utf8_rtrim(pc.utf8_rtrim_whitespace(texts), characters=_CLOSERS)
+    ends_a_sentence = pc.is_in(pc.utf8_slice_codeunits(end, -1), value_set=_SENTENCE_ENDS)
+    long_enough = pc.greater_equal(pc.list_value_length(pc.utf8_split_whitespace(texts)), 12)
+    return pc.and_(ends_a_sentence, long_enough)
 
 
 def line_key(text: str) -> int:
@@ -88,7 +98,7 @@ def line_stats(documents: pa.Table, blocks: pa.Table) -> pa.Table:
         "source": documents["source"].take(pa.array(doc_of_row[rows])),
         "key": pa.array(keys[rows]),
         "doc_id": documents["doc_id"].take(pa.array(doc_of_row[rows])),
-        "prose": pa.array([looks_like_prose(t) for t in texts.to_pylist()], pa.bool_()),
+        "prose": prose_flags(texts),
         "text": pc.utf8_slice_codeunits(texts, 0, TEXT_CHARS),
         "prev_key": prev_key, "next_key": next_key,
     }, schema=LINE_STATS)

@@ -207,8 +207,10 @@ def _indexed_candidates(index: BandIndex, anchors: BandIndex, keys: np.ndarray, 
     rows = [near_rows[q_rows]]
     ids = [q_ids.astype(np.int64)]
     if anchors.size and len(anchor_v):
-        # A common phrase is not evidence: its postings are never expanded.
-        a_rows, a_ids = anchors.query(anchor_v.reshape(-1, 1), max_postings=ANCHOR_MAX_POSTINGS)
+        # A common phrase is not evidence: its postings are never expanded. A block's anchors are
+        # distinct, so each (anchor, block) pair is found once: no need for the query to sort them.
+        a_rows, a_ids = anchors.query(anchor_v.reshape(-1, 1), max_postings=ANCHOR_MAX_POSTINGS,
+                                      unique=False)
         pairs, shared = np.unique((anchor_owner[a_rows].astype(np.uint64) << np.uint64(32))
                                   | a_ids.astype(np.uint64), return_counts=True)
         owners = (pairs >> np.uint64(32)).astype(np.int64)

@@ -126,7 +126,10 @@ class BandIndex:
         if not len(ids):
             return
         for band in range(self.bands):
-            order = np.argsort(keys[:, band], kind="stable")
+            # Ids of equal keys may come in any order (queries fold or sort what they find), so
+            # the new run is sorted by numpy's default (vectorised) sort, 4-7x faster than a
+            # stable one on random keys; merging two sorted runs is where the stable sort wins.
+            order = np.argsort(keys[:, band])
             runs = self._runs[band]
             runs.append((keys[order, band].copy(), ids[order].astype(np.uint32)))
             # Merge while the newest run is at least half the size of the one before it: at most
@@ -150,7 +153,7 @@ class BandIndex:
         ids_found: list[np.ndarray] = []
         for band in range(self.bands):
             # Sorted needles: the binary searches then walk the run in order (5x fewer cache misses).
-            order = np.argsort(keys[:, band], kind="stable")
+            order = np.argsort(keys[:, band])
             column = keys[order, band]
             ranges = [(*_ranges(run_keys, column), run_ids) for run_keys, run_ids in self._runs[band]]
             allowed = None
