@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedupe.clean import clean_document
@@ -321,6 +321,7 @@ def test_prose_test_is_a_dozen_words_and_a_sentence_end(text: str) -> None:
     assert looks_like_prose(text) == (len(text.split()) >= 12 and bool(sentence_end.search(text.rstrip())))
 
 
+@settings(max_examples=500, deadline=None)
 @given(st.lists(st.text(alphabet="ab .!?…。\"')]”’»\t\x1f\xa0\u3000\u2028", max_size=5), max_size=20).map(" ".join))
 def test_the_prose_test_in_columns_is_the_prose_test(text: str) -> None:
     assert prose_flags(pa.array([text, ""])).to_pylist() == [looks_like_prose(text), False]

@@ -45,13 +45,19 @@ def looks_like_prose(text: str) -> bool:
     return text.rstrip().rstrip(_CLOSERS)[-1:] in _SENTENCE_END_CHARS and len(text.split()) >= 12
 
 
-def prose_flags(texts: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+def prose_flags(texts: pa.Array | pa.ChunkedArray) -> pa.Array:
     """:func:`looks_like_prose` of each text, in column operations (Arrow's whitespace is
     :meth:`str.isspace`'s, code point for code point)."""
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
     end = pc.utf8_rtrim(pc.utf8_rtrim_whitespace(texts), characters=_CLOSERS)
     ends_a_sentence = pc.is_in(pc.utf8_slice_codeunits(end, -1), value_set=_SENTENCE_ENDS)
-    long_enough = pc.greater_equal(pc.list_value_length(pc.utf8_split_whitespace(texts)), 12)
-    return pc.and_(ends_a_sentence, long_enough)
+    # Words: the non-empty pieces (Arrow, unlike str.split, gives an empty one per extra space).
+    pieces = pc.utf8_split_whitespace(texts)
+    nonempty = pc.greater(pc.binary_length(pc.list_flatten(pieces)), 0).to_numpy(zero_copy_only=False)
+    owner = pc.list_parent_indices(pieces).to_numpy()
+    words = np.bincount(owner[nonempty], minlength=len(texts))
+    return pc.and_(ends_a_sentence, pa.array(words >= 12))
 
 
 def line_key(text: str) -> int:

@@ -15,7 +15,6 @@ never the text: it only looks blocks up and verifies candidates.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,7 +24,7 @@ from numba import njit
 
 from dedupe.dedup.lsh import band_keys, choose_bands
 from dedupe.dedup.minhash import MinHasher
-from dedupe.dedup.text import exact_key_of_folded, fold_digits, normalise_batch
+from dedupe.dedup.text import exact_forms, exact_key_of_form, normalise_batch
 from dedupe.settings import Settings
 
 #: One shingle in this many (by hash) is an anchor; a 60-word block has about 7 of them.
@@ -88,12 +87,11 @@ class FeatureComputer:
                 texts: Sequence[str]) -> tuple[pa.Table, np.ndarray]:
         """Features of blocks given in document order, and the signatures of the near-tier rows
         (``uint32[n_near, num_perm]``, in row order)."""
-        # Normalised once for the batch (one lower-casing, translation and digit folding, not one
-        # per block); folding digits changes no word boundary, so the exact forms' words count.
+        # Normalised once for the batch (one lower-casing and translation, not one per block), and
+        # the exact forms and word counts of all its blocks in one pass of array operations.
         joined = normalise_batch(list(texts)) if texts else ""
         normalised = joined.split("\n") if texts else []
-        exact_words = [line.split() for line in fold_digits(joined).split("\n")] if texts else []
-        n_words = np.fromiter((len(w) for w in exact_words), dtype=np.int32, count=len(texts))
+        exact, n_words = exact_forms(joined) if texts else ([], np.zeros(0, np.int64))
         near_rows = np.flatnonzero(n_words >= self.s.near_min_words).tolist()
         hashes, offsets = self.hasher.shingle_hashes_of_normalised(
             "\n".join([normalised[i] for i in near_rows]), len(near_rows))
@@ -113,20 +111,17 @@ class FeatureComputer:
             np.cumsum(lengths, out=row_offsets[1:])
             return pa.ListArray.from_arrays(pa.array(row_offsets), pa.array(values, type_))
 
-        within_values: list[int] = []
-        within_offsets = [0]
-        for k in range(len(near_rows)):
-            within_values.extend(block_idxs[near_rows[j]] for j in within.get(k, ()))
-            within_offsets.append(len(within_values))
+        within_rows, within_offsets = within
+        within_values = np.asarray(block_idxs, np.int32)[near[within_rows]]
         table = pa.table({
             "doc_id": pa.array(doc_ids, pa.string()),
             "block_idx": pa.array(block_idxs, pa.int32()),
             "chars": pa.array([len(t) for t in texts], pa.int32()),
             "n_words": pa.array(n_words, pa.int32()),
-            "exact_key": pa.array([exact_key_of_folded(w) for w in exact_words], pa.int64()),
+            "exact_key": pa.array([exact_key_of_form(form) for form in exact], pa.int64()),
             "band_keys": per_row(keys.reshape(-1), np.arange(len(near_rows) + 1) * self.bands),
             "anchors": per_row(anchors, anchor_offsets), "shingles": per_row(unique, unique_offsets),
-            "within": per_row(np.array(within_values, np.int32), np.array(within_offsets), pa.int32()),
+            "within": per_row(within_values, within_offsets, pa.int32()),
         }, schema=FEATURES)
         return table, signatures
 
@@ -164,30 +159,49 @@ def _distinct_and_anchors(hashes: np.ndarray, offsets: np.ndarray,
     return unique[:unique_offsets[-1]], unique_offsets, anchors[:anchor_offsets[-1]], anchor_offsets
 
 
+@njit(cache=True, nogil=True)
+def _same_document_overlaps_kernel(doc_start: Any, signatures: Any, sizes: Any, threshold: float,
+                                   earlier: Any, offsets: Any) -> None:
+    n_perm = signatures.shape[1]
+    found = 0
+    for b in range(signatures.shape[0]):
+        offsets[b] = found
+        n_b = sizes[b]
+        for a in range(doc_start[b], b):
+            equal = 0
+            for p in range(n_perm):
+                if signatures[a, p] == signatures[b, p]:
+                    equal += 1
+            jaccard = equal / n_perm
+            # |A and B| = J (|A| + |B|) / (1 + J); containment of the later block B = that / |B|
+            shared = jaccard * (sizes[a] + n_b) / (1.0 + jaccard)
+            if shared / max(n_b, 1.0) >= threshold:
+                earlier[found] = a
+                found += 1
+    offsets[signatures.shape[0]] = found
+
+
 def _same_document_overlaps(doc_of: Sequence[str], signatures: np.ndarray, offsets: np.ndarray,
-                            containment: float) -> dict[int, list[int]]:
+                            containment: float) -> tuple[np.ndarray, np.ndarray]:
     """Candidate pairs within each document, by estimated containment (all pairs compared).
 
     An article that repeats a paragraph with a sentence reworded shares too little with its first
     copy for LSH at the Jaccard threshold; within one document every pair is cheap to estimate
     from the signatures, and the likely ones are verified exactly like any candidate.
-    Returns, per near row, the earlier near rows of its document it may repeat.
+    ``doc_of`` holds each document's rows together (document order). Returns, per near row, the
+    earlier near rows of its document it may repeat, ascending: ``(values, offsets)``.
+
+    >>> sig = np.array([[1, 2, 3, 4], [1, 2, 3, 9], [1, 2, 3, 4]], np.uint32)
+    >>> values, offsets = _same_document_overlaps(["a", "a", "b"], sig, np.array([0, 10, 20, 30]), 0.5)
+    >>> values.tolist(), offsets.tolist()
+    ([0], [0, 0, 1, 1])
     """
-    out: dict[int, list[int]] = defaultdict(list)
-    by_doc: dict[str, list[int]] = defaultdict(list)
-    for k, doc in enumerate(doc_of):
-        by_doc[doc].append(k)
-    sizes = np.diff(offsets)  # shingles per block (with repeats: an estimate of the set size)
-    for ks in by_doc.values():
-        if len(ks) < 2:
-            continue
-        sig = signatures[ks]
-        jaccard = (sig[:, None, :] == sig[None, :, :]).mean(axis=2)
-        n = sizes[ks].astype(np.float64)
-        # |A and B| = J (|A| + |B|) / (1 + J); containment of the later block B = that / |B|
-        shared = jaccard * (n[:, None] + n[None, :]) / (1.0 + jaccard)
-        estimate = shared / np.maximum(n[None, :], 1.0)
-        first, later = np.nonzero(np.triu(estimate >= containment * 0.7, k=1))
-        for a, b in zip(first.tolist(), later.tolist(), strict=True):
-            out[ks[b]].append(ks[a])
-    return out
+    n = len(doc_of)
+    doc_start = np.zeros(n, np.int64)
+    for k in range(1, n):
+        doc_start[k] = doc_start[k - 1] if doc_of[k] == doc_of[k - 1] else k
+    sizes = np.diff(offsets).astype(np.float64)  # shingles per block (with repeats: an estimate)
+    earlier = np.empty(sum(k - int(doc_start[k]) for k in range(n)), np.int64)
+    pair_offsets = np.empty(n + 1, np.int64)
+    _same_document_overlaps_kernel(doc_start, signatures, sizes, containment * 0.7, earlier, pair_offsets)
+    return earlier[:pair_offsets[-1]], pair_offsets
