@@ -562,6 +562,8 @@ def warm_up(settings: Settings | None = None) -> None:
     doc = Document.from_text(_WARM_PAGE, path="warm-up.txt", format="text", source="example.com")
     for step in DOCUMENT_STEPS:
         doc = step(doc, s)
+    line_stats(pa.table({"doc_id": [doc.doc_id], "source": [doc.source], "n_blocks": [len(doc.blocks)]}),
+               pa.table({"text": [b.text for b in doc.blocks], "line_key": [b.line_key for b in doc.blocks]}))
     [doc] = clean_documents([doc], s, {})
     texts = [b.text for b in doc.blocks]
     features, _ = FeatureComputer(s).compute([doc.doc_id] * len(texts), list(range(len(texts))), texts)

@@ -322,6 +322,9 @@ def test_prose_test_is_a_dozen_words_and_a_sentence_end(text: str) -> None:
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(st.text(alphabet="ab .!?…。\"')]”’»\t\x1f\xa0\u3000\u2028", max_size=5), max_size=20).map(" ".join))
+@given(st.lists(st.text(alphabet="ab .!?…。\"')]”’»\t\x1f\xa0\u3000\u2028\u1680é𝟗", max_size=5), max_size=20)
+       .map(" ".join))
 def test_the_prose_test_in_columns_is_the_prose_test(text: str) -> None:
-    assert prose_flags(pa.array([text, ""])).to_pylist() == [looks_like_prose(text), False]
+    expected = [looks_like_prose(text), False]
+    assert prose_flags(pa.array([text, ""])).to_pylist() == expected
+    assert prose_flags(pa.array(["x", text, ""], pa.large_string()).slice(1)).to_pylist() == expected

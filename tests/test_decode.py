@@ -3,9 +3,11 @@ from __future__ import annotations
 import codecs
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dedupe.document import InputProblem
-from dedupe.readers.decode import decode_bytes
+from dedupe.readers.decode import _control_ratio, control_char_ratio, decode_bytes
 
 UKRAINIAN = ("Російські вербувальники поширюють відео в китайських соцмережах. "
              "Президент вимагає відповіді від Пекіна, а МЗС викликало тимчасового повіреного.\n") * 3
@@ -65,3 +67,9 @@ def test_refuses_non_text_with_a_reason(data: bytes, code: str) -> None:
 def test_text_starting_like_a_signature_is_still_text() -> None:
     text = "MZ Logistics reported record profits this quarter, its chief executive said.\n"
     assert decode_bytes(text.encode()) == text
+
+
+@given(st.text(alphabet=st.sampled_from(["a", " ", "\n", "\x00", "\x07", "\x0b", "\x1b", "\x1f", "é", "中", "\x7f"]),
+               max_size=300))
+def test_control_characters_counted_in_the_bytes_are_those_of_the_text(text: str) -> None:
+    assert _control_ratio(text, text.encode("utf-8")) == control_char_ratio(text)

@@ -22,12 +22,13 @@ On ``prose_min_docs`` pages or more, running text is chrome whatever its neighbo
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import xxhash
+from numba import njit
 
 from dedupe.schema import LINE_STATS
 
@@ -35,6 +36,8 @@ from dedupe.schema import LINE_STATS
 _SENTENCE_END_CHARS: Final = ".!?…。！？"
 _CLOSERS: Final = "\"'”’»)]"
 _SENTENCE_ENDS: Final = pa.array(list(_SENTENCE_END_CHARS))
+#: Words of running text, at least.
+PROSE_MIN_WORDS: Final = 12
 #: Characters of a line kept in the statistics (enough to show it in a report).
 TEXT_CHARS: Final = 200
 
@@ -42,7 +45,8 @@ TEXT_CHARS: Final = 200
 def looks_like_prose(text: str) -> bool:
     """Cheap test for running text used by the syndication guard: a dozen words and a sentence end."""
     # The end first (string methods, no regex): most short lines stop there.
-    return text.rstrip().rstrip(_CLOSERS)[-1:] in _SENTENCE_END_CHARS and len(text.split()) >= 12
+    return (text.rstrip().rstrip(_CLOSERS)[-1:] in _SENTENCE_END_CHARS
+            and len(text.split()) >= PROSE_MIN_WORDS)
 
 
 def prose_flags(texts: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -52,12 +56,50 @@ def prose_flags(texts: pa.Array | pa.ChunkedArray) -> pa.Array:
         texts = texts.combine_chunks()
     end = pc.utf8_rtrim(pc.utf8_rtrim_whitespace(texts), characters=_CLOSERS)
     ends_a_sentence = pc.is_in(pc.utf8_slice_codeunits(end, -1), value_set=_SENTENCE_ENDS)
-    # Words: the non-empty pieces (Arrow, unlike str.split, gives an empty one per extra space).
-    pieces = pc.utf8_split_whitespace(texts)
-    nonempty = pc.greater(pc.binary_length(pc.list_flatten(pieces)), 0).to_numpy(zero_copy_only=False)
-    owner = pc.list_parent_indices(pieces).to_numpy()
-    words = np.bincount(owner[nonempty], minlength=len(texts))
-    return pc.and_(ends_a_sentence, pa.array(words >= 12))
+    return pc.and_(ends_a_sentence, pa.array(_words_up_to(texts, PROSE_MIN_WORDS) >= PROSE_MIN_WORDS))
+
+
+#: Spaces to :meth:`str.split` outside ASCII (all below U+3001).
+_OTHER_SPACES: Final = np.array([c for c in range(0x80, 0x3001) if chr(c).isspace()], np.int64)
+
+
+def _words_up_to(texts: pa.Array, at_most: int) -> np.ndarray:
+    """``min(len(t.split()), at_most)`` of each (non-null) text, read from the Arrow buffers."""
+    buffers = texts.buffers()
+    offsets = np.frombuffer(buffers[1], np.int64 if pa.types.is_large_string(texts.type) else np.int32)
+    data = np.frombuffer(buffers[2], np.uint8) if buffers[2] is not None else np.zeros(0, np.uint8)
+    out = np.zeros(len(texts), np.int64)
+    rows = offsets[texts.offset:texts.offset + len(texts) + 1]
+    _words_up_to_kernel(data, rows, at_most, _OTHER_SPACES, out)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _words_up_to_kernel(data: Any, offsets: Any, at_most: int, other_spaces: Any, out: Any) -> None:
+    for i in range(offsets.shape[0] - 1):
+        words, in_word, p, end = 0, False, offsets[i], offsets[i + 1]
+        while p < end and words < at_most:
+            b = np.int64(data[p])
+            if b < 0x80:  # UTF-8: one to four bytes per code point
+                cp, p = b, p + 1
+            elif b < 0xE0:
+                cp, p = ((b & 0x1F) << 6) | (data[p + 1] & 0x3F), p + 2
+            elif b < 0xF0:
+                cp, p = ((b & 0x0F) << 12) | ((data[p + 1] & 0x3F) << 6) | (data[p + 2] & 0x3F), p + 3
+            else:
+                cp = (((b & 0x07) << 18) | ((data[p + 1] & 0x3F) << 12) | ((data[p + 2] & 0x3F) << 6)
+                      | (data[p + 3] & 0x3F))
+                p += 4
+            space = 0x09 <= cp <= 0x0D or 0x1C <= cp <= 0x20
+            if cp > 0x7F:
+                for other in other_spaces:
+                    space = space or cp == other
+            if space:
+                in_word = False
+            elif not in_word:
+                in_word = True
+                words += 1
+        out[i] = words
 
 
 def line_key(text: str) -> int:

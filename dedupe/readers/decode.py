@@ -60,6 +60,9 @@ BINARY_SIGNATURES: Final = (
 
 #: C0 control characters other than tab, newline, vertical tab, form feed and carriage return.
 _CONTROL: Final = re.compile("[\x00-\x08\x0e-\x1f]")
+_CONTROL_BYTES: Final = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])
+#: The control characters are counted in the first this many characters.
+_CONTROL_SAMPLE: Final = 65536
 
 
 def _binary_signature(data: bytes) -> str | None:
@@ -77,6 +80,15 @@ def control_char_ratio(text: str) -> float:
     if not text:
         return 0.0
     return len(_CONTROL.findall(text)) / len(text)
+
+
+def _control_ratio(text: str, utf8: bytes | None) -> float:
+    """:func:`control_char_ratio` of the first ``_CONTROL_SAMPLE`` characters of ``text``;
+    ``utf8``: its bytes, when it was decoded from UTF-8."""
+    if utf8 is not None and text and len(text) <= _CONTROL_SAMPLE:
+        # A byte below 0x80 is that character in UTF-8: count them in the bytes (one C pass).
+        return (len(utf8) - len(utf8.translate(None, _CONTROL_BYTES))) / len(text)
+    return control_char_ratio(text[:_CONTROL_SAMPLE])
 
 
 def _bom_codec(data: bytes) -> str | None:
@@ -124,6 +136,7 @@ def decode_bytes(data: bytes, *, max_control_char_ratio: float = 0.01, hint: str
         if signature:
             raise InputProblem("decode", "binary", f"binary file ({signature} signature)")
     text: str | None = None
+    utf8: bytes | None = None  # the bytes, when they were decoded as UTF-8
     if codec is not None:
         try:
             text = data.decode(codec)
@@ -133,7 +146,9 @@ def decode_bytes(data: bytes, *, max_control_char_ratio: float = 0.01, hint: str
                                f"at byte {exc.start}") from None
     else:
         # NUL bytes are valid UTF-8, so the UTF-16 pattern must be checked first.
-        text = _try_codec(data, _utf16_without_bom(data)) or _try_codec(data, "utf-8")
+        text = _try_codec(data, _utf16_without_bom(data))
+        if text is None and (text := _try_codec(data, "utf-8")) is not None:
+            utf8 = data
         if text is None and hint and hint.lower().replace("_", "-") not in ("utf-8", "utf8"):
             text = _try_codec(data, hint)
         if text is None:
@@ -144,7 +159,7 @@ def decode_bytes(data: bytes, *, max_control_char_ratio: float = 0.01, hint: str
                 raise InputProblem("decode", "undecodable",
                                    "not UTF-8 and no text encoding could be detected")
             text = str(best)
-    ratio = control_char_ratio(text[:65536])
+    ratio = _control_ratio(text, utf8)
     if ratio > max_control_char_ratio:
         raise InputProblem("decode", "binary",
                            f"binary content: {ratio:.1%} control characters after decoding")
