@@ -124,7 +124,8 @@ def write_html_report(out_dir: str | Path, run_id: str, max_documents: int = 200
     by_label: dict[str, int] = defaultdict(int)
     for r in reasons:
         by_label[r["label"]] += r["blocks"]
-    docs = run_table(out, "documents", run_id, ["doc_id", "path", "duplicate_ratio", "near_duplicate_of"])
+    docs = run_table(out, "documents", run_id, ["doc_id", "path", "duplicate_ratio", "near_duplicate_of",
+                                                "__filename"])
     paths = dict(zip(docs["doc_id"].to_pylist(), docs["path"].to_pylist(), strict=True))
     # Lists: the largest clusters, the most copied documents, chrome per site, errors.
     # Clusters are counted without text; only the largest ones' members are read with theirs.
@@ -161,7 +162,12 @@ def write_html_report(out_dir: str | Path, run_id: str, max_documents: int = 200
     wanted += [d for _, d in sorted((p, d) for d, p in paths.items() if d in run_docs)]
     shown_order = list(dict.fromkeys(d for d in wanted if d in run_docs))[:max_documents]
     shown = set(shown_order)
-    pages = _document_pages(out, run_id, shown_order, shown, paths)
+    # The pages' text is read from the parts that hold them only (documents and blocks of a
+    # part share its file name).
+    files = docs["__filename"].to_pylist()
+    name_of = {f: Path(f).name for f in set(files)}
+    part_of = dict(zip(docs["doc_id"].to_pylist(), (name_of[f] for f in files), strict=True))
+    pages = _document_pages(out, run_id, shown_order, shown, paths, {part_of[d] for d in shown_order})
 
     html_parts = [
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>dedupe run {_esc(run_id)}</title>'
@@ -240,15 +246,16 @@ def _chrome_html(chrome: list[dict[str, Any]], sites: int = 40, lines: int = 12)
 
 
 def _document_pages(out: Path, run_id: str, order: list[str], shown: set[str],
-                    paths: dict[str, str]) -> list[str]:
+                    paths: dict[str, str], parts: set[str]) -> list[str]:
     if not order:
         return []
     doc_columns = ["doc_id", "path", "source", "raw_text", "extracted_text", "duplicate_ratio",
                    "near_duplicate_of", *[f"n_{label}" for label in LABELS]]
     docs = {d["doc_id"]: d for d in run_table(out, "documents", run_id, doc_columns,
-                                                pc.field("doc_id").isin(order)).to_pylist()}
+                                                pc.field("doc_id").isin(order), parts).to_pylist()}
     blocks: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for b in run_table(out, "blocks", run_id, BLOCK_COLUMNS, pc.field("doc_id").isin(order)).to_pylist():
+    in_order = pc.field("doc_id").isin(order)
+    for b in run_table(out, "blocks", run_id, BLOCK_COLUMNS, in_order, parts).to_pylist():
         blocks[b["doc_id"]].append(b)
     return [_document_html(docs[d], sorted(blocks[d], key=lambda b: b["block_idx"]), shown, paths)
             for d in order if d in docs]

@@ -10,6 +10,7 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +22,16 @@ from dedupe.schema import TABLES
 
 
 def run_table(out_dir: str | Path, table: str, run_id: str, columns: list[str],
-              where: pc.Expression | None = None) -> pa.Table:
-    """``columns`` of one run's partition of ``table`` (rows matching ``where``); empty, with the
-    contract's types, when the run wrote none."""
+              where: pc.Expression | None = None, parts: Collection[str] | None = None) -> pa.Table:
+    """``columns`` of one run's partition of ``table`` (rows matching ``where``; in the files named
+    ``parts`` only, when given); empty, with the contract's types, when the run wrote none.
+    ``__filename`` is a column too (where each row was read)."""
     files = sorted((Path(out_dir) / table / f"run={run_id}").glob("*.parquet"))
+    if parts is not None:
+        files = [f for f in files if f.name in parts]
     if not files:
-        return TABLES[table].empty_table().select(columns)
+        empty = TABLES[table].empty_table().append_column("__filename", pa.array([], pa.string()))
+        return empty.select(columns)
     return ds.dataset(files, format="parquet").to_table(columns=columns, filter=where)
 
 
