@@ -6,12 +6,17 @@ import os
 import shutil
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from dedupe.document import Document, InputError, InputFile
+from dedupe.pipeline import segment_document
+from dedupe.readers.corpus import read_documents
 from dedupe.readers.discover import discover
 from dedupe.readers.formats import normalise_date, read_input, site_of_url, sniff_format, source_of
 from dedupe.settings import Settings
+from dedupe.writers.corpus import STAGED_BLOCKS, CorpusPartWriter
+from dedupe.writers.staging import StagingWriter, read_staged
 
 DATA = Path(__file__).parent / "data"
 
@@ -181,3 +186,47 @@ def test_site_and_date_helpers() -> None:
     assert normalise_date("2025-04-11") == "2025-04-11T00:00:00"
     assert normalise_date("11 April 2025, 09:24") == "11 April 2025, 09:24"
     assert normalise_date("  ") is None
+
+
+# --- staged parts read back -----------------------------------------------------------------------
+
+def _staged_part(folder: Path, pages: list[str]) -> list[Document]:
+    docs = [segment_document(Document.from_text(page, path=f"{i}.txt", format="text"), Settings())
+            for i, page in enumerate(pages)]
+    with CorpusPartWriter(folder, "part-0", run_id="r", metadata={}) as part:
+        for doc in docs:
+            part.write_document(doc, size=1, mtime_ns=0)
+    # Record batches of 4 blocks (as a rewrite of a filtered part may have): documents span them.
+    path = folder / "blocks" / "part-0.arrow"
+    blocks = read_staged(path)
+    with StagingWriter(path, STAGED_BLOCKS, table="blocks", metadata={}) as writer:
+        writer.write_table(pa.Table.from_batches(blocks.to_batches(max_chunksize=4)))
+    assert pa.ipc.open_file(path).num_record_batches > 1
+    return docs
+
+
+def test_staged_documents_come_back_with_their_blocks_across_record_batches(tmp_path: Path) -> None:
+    pages = ["\n".join(f"Line {d}.{i} of page {d}." for i in range(7 + 5 * d)) for d in range(6)]
+    written = _staged_part(tmp_path, pages)
+    read = list(read_documents(tmp_path / "documents" / "part-0.arrow", tmp_path / "blocks" / "part-0.arrow"))
+    assert [d.doc_id for d in read] == [d.doc_id for d in written]
+    assert [[(b.idx, b.start, b.end, b.text) for b in d.blocks] for d in read] == \
+        [[(b.idx, b.start, b.end, b.text) for b in d.blocks] for d in written]
+    assert all(b.label == "content" for d in read for b in d.blocks)
+
+
+@pytest.mark.parametrize("damage", ["missing", "extra", "swapped"])
+def test_staged_blocks_out_of_step_with_their_documents_are_an_error(tmp_path: Path, damage: str) -> None:
+    _staged_part(tmp_path, ["One.\nTwo.\nThree.", "Four.\nFive."])
+    path = tmp_path / "blocks" / "part-0.arrow"
+    blocks = read_staged(path)
+    if damage == "missing":
+        blocks = blocks.slice(0, blocks.num_rows - 1)
+    elif damage == "extra":
+        blocks = pa.concat_tables([blocks, blocks.slice(blocks.num_rows - 1)])
+    else:
+        blocks = blocks.take([0, 3, 2, 1, 4])  # a block of the second document among the first's
+    with StagingWriter(path, STAGED_BLOCKS, table="blocks", metadata={}) as writer:
+        writer.write_table(blocks)
+    with pytest.raises(ValueError, match="blocks"):
+        list(read_documents(tmp_path / "documents" / "part-0.arrow", path))
