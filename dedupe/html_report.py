@@ -251,10 +251,10 @@ def _document_pages(out: Path, run_id: str, order: list[str], shown: set[str],
         return []
     doc_columns = ["doc_id", "path", "source", "raw_text", "extracted_text", "duplicate_ratio",
                    "near_duplicate_of", *[f"n_{label}" for label in LABELS]]
-    docs = {d["doc_id"]: d for d in run_table(out, "documents", run_id, doc_columns,
-                                                pc.field("doc_id").isin(order), parts).to_pylist()}
-    blocks: dict[str, list[dict[str, Any]]] = defaultdict(list)
     in_order = pc.field("doc_id").isin(order)
+    docs = {d["doc_id"]: d
+            for d in run_table(out, "documents", run_id, doc_columns, in_order, parts).to_pylist()}
+    blocks: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for b in run_table(out, "blocks", run_id, BLOCK_COLUMNS, in_order, parts).to_pylist():
         blocks[b["doc_id"]].append(b)
     return [_document_html(docs[d], sorted(blocks[d], key=lambda b: b["block_idx"]), shown, paths)

@@ -60,8 +60,9 @@ def _start_worker(owner: int) -> None:
         os._exit(1)
     pyarrow.set_memory_pool(pyarrow.system_memory_pool())
     # When the pool shuts down, stop without tearing the interpreter down (a few hundred ms with
-    # numba and pyarrow loaded, paid at the end of every run): a worker has sent all its results
-    # by then and holds nothing else. Registered last, so it runs first.
+    # numba and pyarrow loaded): a worker has sent all its results by then and holds nothing else.
+    # Registered last, so it runs first. Only a spawned worker gets there: a forked one (from
+    # this process or the fork server) ends in os._exit already.
     atexit.register(os._exit, 0)
 
 

@@ -30,6 +30,7 @@ import pyarrow.compute as pc
 import xxhash
 from numba import njit
 
+from dedupe.codepoints import SPACES_ABOVE_ASCII, in_sorted
 from dedupe.schema import LINE_STATS
 
 #: A sentence ends with one of these, then maybe closing quotes or brackets.
@@ -59,10 +60,6 @@ def prose_flags(texts: pa.Array | pa.ChunkedArray) -> pa.Array:
     return pc.and_(ends_a_sentence, pa.array(_words_up_to(texts, PROSE_MIN_WORDS) >= PROSE_MIN_WORDS))
 
 
-#: Spaces to :meth:`str.split` outside ASCII (all below U+3001).
-_OTHER_SPACES: Final = np.array([c for c in range(0x80, 0x3001) if chr(c).isspace()], np.int64)
-
-
 def _words_up_to(texts: pa.Array, at_most: int) -> np.ndarray:
     """``min(len(t.split()), at_most)`` of each (non-null) text, read from the Arrow buffers."""
     buffers = texts.buffers()
@@ -70,7 +67,7 @@ def _words_up_to(texts: pa.Array, at_most: int) -> np.ndarray:
     data = np.frombuffer(buffers[2], np.uint8) if buffers[2] is not None else np.zeros(0, np.uint8)
     out = np.zeros(len(texts), np.int64)
     rows = offsets[texts.offset:texts.offset + len(texts) + 1]
-    _words_up_to_kernel(data, rows, at_most, _OTHER_SPACES, out)
+    _words_up_to_kernel(data, rows, at_most, SPACES_ABOVE_ASCII, out)
     return out
 
 
@@ -90,11 +87,7 @@ def _words_up_to_kernel(data: Any, offsets: Any, at_most: int, other_spaces: Any
                 cp = (((b & 0x07) << 18) | ((data[p + 1] & 0x3F) << 12) | ((data[p + 2] & 0x3F) << 6)
                       | (data[p + 3] & 0x3F))
                 p += 4
-            space = 0x09 <= cp <= 0x0D or 0x1C <= cp <= 0x20
-            if cp > 0x7F:
-                for other in other_spaces:
-                    space = space or cp == other
-            if space:
+            if 0x09 <= cp <= 0x0D or 0x1C <= cp <= 0x20 or (cp > 0x7F and in_sorted(other_spaces, cp)):
                 in_word = False
             elif not in_word:
                 in_word = True
@@ -134,18 +127,18 @@ def line_stats(documents: pa.Table, blocks: pa.Table) -> pa.Table:
     last_row = np.zeros(len(keys), bool)
     last_row[(ends - 1)[n_blocks > 0]] = True
     # The first occurrence of each line in each document with a site.
-    rows = np.flatnonzero(has_site[doc_of_row]) if len(keys) else np.zeros(0, np.int64)
+    rows = np.flatnonzero(has_site[doc_of_row])
     firsts = (pa.table({"doc": doc_of_row[rows], "key": keys[rows], "row": rows})
               .group_by(["doc", "key"], use_threads=False).aggregate([("row", "min")]))
     rows = np.sort(firsts["row_min"].to_numpy())
-    prev_key = pa.array(np.concatenate(([0], keys[:-1]))[rows] if len(keys) else keys, mask=first_row[rows])
-    next_key = pa.array(np.concatenate((keys[1:], [0]))[rows] if len(keys) else keys, mask=last_row[rows])
-    taken = pa.array(rows)
-    texts = blocks["text"].take(taken)
+    prev_key = pa.array(np.concatenate(([0], keys[:-1]))[rows], mask=first_row[rows])
+    next_key = pa.array(np.concatenate((keys[1:], [0]))[rows], mask=last_row[rows])
+    texts = blocks["text"].take(pa.array(rows))
+    owner = pa.array(doc_of_row[rows])
     return pa.table({
-        "source": documents["source"].take(pa.array(doc_of_row[rows])),
+        "source": documents["source"].take(owner),
         "key": pa.array(keys[rows]),
-        "doc_id": documents["doc_id"].take(pa.array(doc_of_row[rows])),
+        "doc_id": documents["doc_id"].take(owner),
         "prose": prose_flags(texts),
         "text": pc.utf8_slice_codeunits(texts, 0, TEXT_CHARS),
         "prev_key": prev_key, "next_key": next_key,

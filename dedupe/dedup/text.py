@@ -15,6 +15,8 @@ import numpy as np
 import xxhash
 from numba import njit
 
+from dedupe.codepoints import SPACES_ABOVE_ASCII, in_sorted
+
 _DIGITS: Final = re.compile(r"\d+")
 
 #: Characters that separate words: ASCII punctuation and controls, Latin-1 punctuation, general
@@ -71,10 +73,9 @@ def exact_key_of_form(form: str) -> int:
     return xxhash.xxh3_64_intdigest(form.encode("utf-8", "surrogatepass")) >> 1
 
 
-#: Spaces to ``str.split`` that :func:`normalise` leaves (every other one is a separator; all of
-#: them are below U+3001).
-_SPACES_LEFT: Final = np.array([c for c in range(0x3001) if chr(c).isspace() and c not in SEPARATORS
-                                and c != 0x0A], np.uint32)
+#: Spaces to ``str.split`` that :func:`normalise` leaves besides " " (every other one, ASCII ones
+#: included, is a separator).
+_SPACES_LEFT: Final = SPACES_ABOVE_ASCII[~np.isin(SPACES_ABOVE_ASCII, list(SEPARATORS))]
 
 
 @njit(cache=True, nogil=True)
@@ -94,7 +95,7 @@ def _exact_forms_kernel(codes: Any, other_digits: Any, other_spaces: Any, out: A
             words = 0
             in_word = space_pending = in_digits = False
             continue
-        if c == 0x20 or (c > 0x7F and _holds(other_spaces, c)):
+        if c == 0x20 or (c > 0x7F and in_sorted(other_spaces, c)):
             space_pending = space_pending or in_word  # one space, and only between words
             in_word = in_digits = False
             continue
@@ -105,7 +106,7 @@ def _exact_forms_kernel(codes: Any, other_digits: Any, other_spaces: Any, out: A
                 out[written] = 0x20
                 written += 1
                 space_pending = False
-        if 0x30 <= c <= 0x39 or (c > 0x7F and _holds(other_digits, c)):
+        if 0x30 <= c <= 0x39 or (c > 0x7F and in_sorted(other_digits, c)):
             if not in_digits:  # a run of digits is one "0"
                 out[written] = 0x30
                 written += 1
@@ -116,12 +117,6 @@ def _exact_forms_kernel(codes: Any, other_digits: Any, other_spaces: Any, out: A
             in_digits = False
     n_words[line] = words
     return written
-
-
-@njit(cache=True, nogil=True)
-def _holds(sorted_values: Any, value: int) -> bool:
-    i = np.searchsorted(sorted_values, value)
-    return bool(i < sorted_values.shape[0] and sorted_values[i] == value)
 
 
 def exact_forms(normalised: str) -> tuple[list[str], np.ndarray]:
