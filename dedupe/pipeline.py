@@ -43,7 +43,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import pyarrow as pa
@@ -425,6 +425,10 @@ def _with_prior_text(chrome: pa.Table, prior_files: list[str]) -> pa.Table:
     return chrome.set_column(chrome.schema.get_field_index("text"), "text", pa.array(texts, pa.string()))
 
 
+#: Keys of the index layout that come from settings (``num_perm``...), not from the code.
+_LAYOUT_SETTINGS: Final = frozenset({"num_perm", "shingle_words", "minhash_seed", "bands", "rows"})
+
+
 def _committed_index(plan: RunPlan, layout: dict[str, int]) -> pa.Table | None:
     """The duplicate index of the committed runs, checked to be comparable with this run's."""
     files = committed_files(plan.out_dir, "index")
@@ -433,8 +437,14 @@ def _committed_index(plan: RunPlan, layout: dict[str, int]) -> pa.Table | None:
     for path in files[:1] + files[-1:]:
         stored = json.loads((pq.read_schema(path).metadata or {}).get(b"dedupe.index_layout", b"{}"))
         if stored and stored != layout:
-            raise ValueError(f"the corpus {plan.out_dir} was deduplicated with {stored}; this run uses "
-                             f"{layout}: run with the corpus's settings, or write a new corpus")
+            differ = sorted(k for k in {*stored, *layout} if stored.get(k) != layout.get(k))
+            # Settings can be matched; a form this version computes differently cannot.
+            advice = ("run with the corpus's settings, or write a new corpus"
+                      if set(differ) <= _LAYOUT_SETTINGS else
+                      "this version of dedupe indexes blocks differently: write a new corpus")
+            raise ValueError(f"the corpus {plan.out_dir} was deduplicated with "
+                             f"{ {k: stored.get(k) for k in differ} }; this run uses "
+                             f"{ {k: layout.get(k) for k in differ} }: {advice}")
     return pq.ParquetDataset(files).read(columns=["doc_id", "block_idx", "exact_key", "band_keys",
                                                   "anchors", "shingles"])
 

@@ -4,8 +4,8 @@ Blocks arrive in the order that decides which copy is kept (see
 :func:`dedupe.dedup.order.document_order`), as rows of :data:`~dedupe.dedup.features.FEATURES`
 computed beforehand in parallel. Each block is compared with the blocks *kept* before it:
 
-1. **exact**: the same :func:`~dedupe.dedup.text.exact_key` (case, spacing, punctuation and
-   digits folded) - a copy;
+1. **exact**: the same :func:`~dedupe.dedup.text.exact_key` (case, spacing and punctuation
+   folded; numbers kept, digit for digit) - a copy;
 2. **near** (blocks of ``near_min_words`` words or more): LSH candidates from the band index,
    each verified by the exact Jaccard similarity of the two shingle sets, kept at
    ``jaccard_threshold`` or above - a lightly edited copy, or one with typos;

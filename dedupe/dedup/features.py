@@ -24,7 +24,7 @@ from numba import njit
 
 from dedupe.dedup.lsh import band_keys, choose_bands
 from dedupe.dedup.minhash import MinHasher
-from dedupe.dedup.text import exact_forms, exact_key_of_form, normalise_batch
+from dedupe.dedup.text import EXACT_FORM_VERSION, exact_forms, exact_key_of_form, normalise_batch
 from dedupe.settings import Settings
 
 #: One shingle in this many (by hash) is an anchor; a 60-word block has about 7 of them.
@@ -78,10 +78,11 @@ class FeatureComputer:
 
     @property
     def layout(self) -> dict[str, int]:
-        """What makes stored band keys, anchors and shingles comparable with this run's."""
+        """What makes stored exact keys, band keys, anchors and shingles comparable with this run's
+        (a corpus whose index was written with another layout is refused, not mixed)."""
         return {"num_perm": self.s.num_perm, "shingle_words": self.s.shingle_words,
                 "minhash_seed": self.s.minhash_seed, "bands": self.bands, "rows": self.rows,
-                "anchor_modulus": ANCHOR_MODULUS}
+                "anchor_modulus": ANCHOR_MODULUS, "exact_form": EXACT_FORM_VERSION}
 
     def compute(self, doc_ids: Sequence[str], block_idxs: Sequence[int],
                 texts: Sequence[str]) -> tuple[pa.Table, np.ndarray]:

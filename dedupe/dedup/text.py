@@ -1,14 +1,17 @@
 """Normal forms of a block for duplicate detection: exact keys and shingle text.
 
->>> exact_key("Prices rose 3.5% on Monday!") == exact_key("prices  rose 7.1 % on monday")
+Numbers are content (scores, prices, dates, table rows): they stay in both forms, digit for digit.
+
+>>> exact_key("Prices rose 3.5% on Monday!") == exact_key("prices  rose 3 5 % on monday")
 True
+>>> exact_key("Prices rose 3.5% on Monday!") == exact_key("Prices rose 7.1% on Monday!")
+False
 >>> shingle_text("“Don’t come here,” he said.")
 'don t come here he said'
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any, Final
 
 import numpy as np
@@ -17,7 +20,9 @@ from numba import njit
 
 from dedupe.codepoints import SPACES_ABOVE_ASCII, in_sorted
 
-_DIGITS: Final = re.compile(r"\d+")
+#: Version of :func:`exact_form`, part of the stored index's layout: exact keys of two versions are
+#: not comparable. 1 folded every run of digits into ``0``; 2 keeps digits as they are.
+EXACT_FORM_VERSION: Final = 2
 
 #: Characters that separate words: ASCII punctuation and controls, Latin-1 punctuation, general
 #: punctuation (quotes, dashes, special spaces), CJK and full-width punctuation. Everything else
@@ -54,18 +59,28 @@ def shingle_text(text: str) -> str:
 
 
 def exact_form(text: str) -> str:
-    """Case, whitespace, punctuation and digits folded: two blocks with this form equal are copies."""
-    return " ".join(fold_digits(normalise(text)).split())
+    """Case, whitespace and punctuation folded, every digit kept: two blocks with this form equal
+    are copies.
+
+    It is :func:`shingle_text`: the words, lower-cased, joined by single spaces. Digits are word
+    characters (of any script, unchanged), so different numbers are different texts. A decimal
+    point or a thousands separator is punctuation like any other: it becomes the space between two
+    digit runs. So "3.5" is "3 5" (a copy of "3,5" or "3 5", never of "35" or "3.6"), and "1,000"
+    is "1 000", not "1000".
+
+    >>> exact_form("84 minutes: Luton 2 Villa 2"), exact_form("95 minutes: Luton 2 Villa 3")
+    ('84 minutes luton 2 villa 2', '95 minutes luton 2 villa 3')
+    >>> exact_form("Up 3.5% to £1,000."), exact_form("UP 3,5 %  TO £1 000"), exact_form("Up 35% to £1000.")
+    ('up 3 5 to 1 000', 'up 3 5 to 1 000', 'up 35 to 1000')
+    >>> exact_form("Row ٣ costs ４.99")  # Arabic-Indic and full-width digits stay as written
+    'row ٣ costs ４ 99'
+    """
+    return " ".join(normalise(text).split())
 
 
 def exact_key(text: str) -> int:
     """63-bit xxh3 of :func:`exact_form` (fits a signed int64 column)."""
     return exact_key_of_form(exact_form(text))
-
-
-def fold_digits(text: str) -> str:
-    """Every run of digits as one ``0`` (digits are word characters: words stay words)."""
-    return _DIGITS.sub("0", text)
 
 
 def exact_key_of_form(form: str) -> int:
@@ -79,12 +94,12 @@ _SPACES_LEFT: Final = SPACES_ABOVE_ASCII[~np.isin(SPACES_ABOVE_ASCII, list(SEPAR
 
 
 @njit(cache=True, nogil=True)
-def _exact_forms_kernel(codes: Any, other_digits: Any, other_spaces: Any, out: Any, n_words: Any) -> int:
+def _exact_forms_kernel(codes: Any, other_spaces: Any, out: Any, n_words: Any) -> int:
     """Write the exact forms of the lines of ``codes`` to ``out`` (newline-separated) and their
-    word counts to ``n_words``; return the length written. ``other_*``: the non-ASCII code points
-    of ``codes`` that are digits or spaces, sorted."""
+    word counts to ``n_words``; return the length written. ``other_spaces``: the non-ASCII code
+    points of ``codes`` that ``str.split`` splits at, sorted."""
     written = line = words = 0
-    in_word = space_pending = in_digits = False
+    in_word = space_pending = False
     for i in range(codes.shape[0]):
         c = codes[i]
         if c == 0x0A:
@@ -93,11 +108,11 @@ def _exact_forms_kernel(codes: Any, other_digits: Any, other_spaces: Any, out: A
             n_words[line] = words
             line += 1
             words = 0
-            in_word = space_pending = in_digits = False
+            in_word = space_pending = False
             continue
         if c == 0x20 or (c > 0x7F and in_sorted(other_spaces, c)):
             space_pending = space_pending or in_word  # one space, and only between words
-            in_word = in_digits = False
+            in_word = False
             continue
         if not in_word:
             words += 1
@@ -106,30 +121,22 @@ def _exact_forms_kernel(codes: Any, other_digits: Any, other_spaces: Any, out: A
                 out[written] = 0x20
                 written += 1
                 space_pending = False
-        if 0x30 <= c <= 0x39 or (c > 0x7F and in_sorted(other_digits, c)):
-            if not in_digits:  # a run of digits is one "0"
-                out[written] = 0x30
-                written += 1
-            in_digits = True
-        else:
-            out[written] = c
-            written += 1
-            in_digits = False
+        out[written] = c  # every other character as it is: letters, digits, any script
+        written += 1
     n_words[line] = words
     return written
 
 
 def exact_forms(normalised: str) -> tuple[list[str], np.ndarray]:
     """:func:`exact_form` and word count of each line of a :func:`normalise_batch` result, in one
-    compiled pass over its code points (a regex and a split per line cost twice as much).
+    compiled pass over its code points (a split and a join per line cost five times as much).
 
-    >>> exact_forms("  prices rose 3 5 on 12 june  \\nno digits here\\n")
-    (['prices rose 0 0 on 0 june', 'no digits here', ''], array([7, 3, 0]))
+    >>> exact_forms("  84 minutes  luton 2 villa 2 \\nprices rose 3 5 on 12 june\\n")
+    (['84 minutes luton 2 villa 2', 'prices rose 3 5 on 12 june', ''], array([6, 7, 0]))
     """
     codes = np.frombuffer(normalised.encode("utf-32-le", "surrogatepass"), np.uint32)
-    others = np.unique(codes[codes > 0x7F])  # the few code points outside ASCII
-    other_digits = np.array([c for c in others.tolist() if chr(c).isdecimal()], np.uint32)
+    other_spaces = np.intersect1d(codes[codes > 0x7F], _SPACES_LEFT)  # the few outside ASCII
     out = np.empty(len(codes), np.uint32)
     n_words = np.zeros(normalised.count("\n") + 1, np.int64)
-    written = _exact_forms_kernel(codes, other_digits, np.intersect1d(others, _SPACES_LEFT), out, n_words)
+    written = _exact_forms_kernel(codes, other_spaces, out, n_words)
     return out[:written].tobytes().decode("utf-32-le", "surrogatepass").split("\n"), n_words
