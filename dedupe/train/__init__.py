@@ -1,0 +1,1 @@
+"""Training data and the commands that retrain the cleaner's models."""
