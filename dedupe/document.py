@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Final
 
+import numpy as np
 import xxhash
 
 #: Every label a block can carry. Issue-by-issue the cleaners and the deduplicator assign them.
@@ -50,6 +51,8 @@ class Block:
     duplicate_of_doc: str | None = None
     duplicate_of_block: int | None = None
     similarity: float | None = None
+    #: The block model's probability that the block is article text (:mod:`dedupe.clean.model`).
+    score: float | None = None
     #: :func:`dedupe.clean.site.line_key` of ``text`` (what site chrome is counted and matched by),
     #: computed once while reading; ``None`` when not known.
     line_key: int | None = None
@@ -73,6 +76,9 @@ class Document:
     author: str | None = None
     published: str | None = None
     blocks: list[Block] = field(default_factory=list)
+    #: HTML pages: the reader's features of each line of ``extracted_text`` (the page's visible
+    #: blocks), :data:`dedupe.readers.html.LINE_FEATURES` columns; ``None`` for text.
+    line_features: np.ndarray | None = field(default=None, repr=False)
     duplicate_ratio: float = 0.0  #: share of content characters copied from other documents
     near_duplicate_of: str | None = None  #: the document this one copies, when it copies most of it
 

@@ -88,14 +88,18 @@ def test_text_file_keeps_raw_text_and_takes_source_from_folder(tmp_path: Path) -
                                                                        "example.org/story.txt", None)
 
 
-def test_html_page_is_extracted_with_metadata(tmp_path: Path) -> None:
+def test_html_page_is_read_block_by_block_with_metadata(tmp_path: Path) -> None:
     shutil.copy(DATA / "article.html", tmp_path / "page.html")
     (doc,) = _read(tmp_path / "page.html")
     assert isinstance(doc, Document)
     assert doc.format == "html" and doc.raw_text.startswith("<!DOCTYPE html>")
     assert doc.extracted_text is not None
-    assert "second ferry route" in doc.extracted_text
-    assert "Most read" not in doc.extracted_text and "Cookie settings" not in doc.extracted_text
+    # Every visible block, the page's chrome included (the cleaner labels it), one per line, and
+    # the reader's features of each line beside it.
+    lines = doc.extracted_text.split("\n")
+    assert "Most read" in lines and "Cookie settings" in lines
+    assert any("second ferry route" in line for line in lines)
+    assert doc.line_features is not None and doc.line_features.shape[0] == len(lines)
     assert doc.title == "Harbour council approves new ferry route"
     assert doc.author == "Ines Okafor"
     assert doc.published is not None and doc.published.startswith("2025-03-14")

@@ -11,13 +11,15 @@ from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from dedupe.document import Block, Document
+from dedupe.readers.html import LINE_FEATURES
 
 _DOC_FIELDS = ("doc_id", "path", "format", "raw_text", "extracted_text", "record", "source", "url",
-               "title", "author", "published", "n_blocks")
+               "title", "author", "published", "n_blocks", "line_features")
 _BLOCK_FIELDS = ("doc_id", "block_idx", "start", "end", "text", "line_key")
 
 
@@ -49,9 +51,11 @@ def read_documents(documents: Path, blocks: Path, *, base_text_only: bool = Fals
             columns["raw_text"] = pc.if_else(pc.is_null(columns["extracted_text"]), columns["raw_text"],
                                              pa.scalar("", columns["raw_text"].type))
         for (doc_id, path, format_, raw_text, extracted_text, record, source, url, title, author,
-             published, n_blocks) in zip(*(c.to_pylist() for c in columns.values()), strict=True):
+             published, n_blocks, features) in zip(*(c.to_pylist() for c in columns.values()), strict=True):
+            lines = None if features is None else np.frombuffer(features, np.float16)
             doc = Document(doc_id, path, format_, raw_text, extracted_text, record, source, url, title,
-                           author, published)
+                           author, published, line_features=None if lines is None else
+                           lines.reshape(-1, len(LINE_FEATURES)).astype(np.float32))
             for owner, block in islice(block_stream, n_blocks):
                 if owner != doc_id:
                     raise ValueError(f"{blocks}: the blocks of {owner} do not follow their document")

@@ -156,6 +156,7 @@ def _document(f: InputFile, raw_text: str, fmt: str, *, record: int | None = Non
     if html:
         page = extract_html(raw_text, url)
         fields["extracted_text"] = page.text
+        fields["line_features"] = page.features
         fields["url"] = url or page.url
         for key in ("title", "author"):
             fields[key] = fields[key] or getattr(page, key)

@@ -22,6 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import TracebackType
 
+import numpy as np
 import pyarrow as pa
 
 from dedupe.document import Document, InputError
@@ -31,10 +32,13 @@ from dedupe.writers.staging import SUFFIX, StagingWriter
 
 #: Blocks while staged carry their line key (computed once, read by the cleaner's site chrome).
 STAGED_BLOCKS = BLOCKS.append(pa.field("line_key", pa.int64()))
+#: Documents while staged carry the HTML reader's line features (float16, row-major), for the
+#: cleaner (an HTML page is not parsed twice).
+STAGED_DOCUMENTS = DOCUMENTS.append(pa.field("line_features", pa.binary()))
 
 #: The tables every batch writes a part of (``linestats``, derived from a part's blocks, stays in
 #: the staging folder).
-PART_TABLES = {"inputs": INPUTS, "errors": ERRORS, "blocks": STAGED_BLOCKS, "documents": DOCUMENTS,
+PART_TABLES = {"inputs": INPUTS, "errors": ERRORS, "blocks": STAGED_BLOCKS, "documents": STAGED_DOCUMENTS,
                "linestats": LINE_STATS}
 #: What :class:`CorpusPartWriter` writes while a batch is read.
 READ_TABLES = ("inputs", "errors", "blocks", "documents")
@@ -65,6 +69,8 @@ def write_document(documents: TableWriter, blocks: TableWriter, doc: Document, r
         **{f"n_{label}": n for label, n in counts.items()},
         "duplicate_ratio": doc.duplicate_ratio, "near_duplicate_of": doc.near_duplicate_of,
         "run_id": run_id,
+        "line_features": (None if doc.line_features is None
+                          else doc.line_features.astype(np.float16).tobytes()),
     })
     n = len(doc.blocks)
     bs = doc.blocks
@@ -73,7 +79,7 @@ def write_document(documents: TableWriter, blocks: TableWriter, doc: Document, r
         "end": [b.end for b in bs], "text": [b.text for b in bs], "label": [b.label for b in bs],
         "reason": [b.reason for b in bs], "duplicate_of_doc": [b.duplicate_of_doc for b in bs],
         "duplicate_of_block": [b.duplicate_of_block for b in bs], "similarity": [b.similarity for b in bs],
-        "line_key": [b.line_key for b in bs], "run_id": [run_id] * n,
+        "score": [b.score for b in bs], "line_key": [b.line_key for b in bs], "run_id": [run_id] * n,
     }, n)
 
 
