@@ -82,6 +82,8 @@ def _parse_settings(items: list[str]) -> dict[str, Any]:
         default = getattr(Settings, name)
         if isinstance(default, bool):
             out[name] = raw.strip().lower() in ("1", "true", "yes", "on")
+        elif default is None:  # an optional number (content_threshold): empty means "unset"
+            out[name] = float(raw) if raw.strip() else None
         else:
             out[name] = type(default)(raw)
     return out
@@ -104,6 +106,9 @@ def run(
     clean: Annotated[bool, typer.Option(help="Label chrome, padding and titles.")] = Settings.clean,
     site_chrome_min_docs: Annotated[int, typer.Option(
         help="A line on this many pages of a site is chrome.")] = Settings.site_chrome_min_docs,
+    content_threshold: Annotated[float | None, typer.Option(
+        help="Blocks the block model scores below this are chrome (default: the model's own, see "
+             "its card); lower keeps more text.")] = Settings.content_threshold,
     dedup: Annotated[bool, typer.Option(help="Label duplicate blocks.")] = Settings.dedup,
     jaccard_threshold: Annotated[float, typer.Option(help="Verified shingle Jaccard of a near duplicate.")] =
         Settings.jaccard_threshold,
@@ -138,7 +143,7 @@ def run(
         "batch_files": batch_files, "max_file_bytes": int(max_file_mb * _MB),
         "max_record_bytes": int(max_record_mb * _MB), "max_block_chars": max_block_chars,
         "target_block_chars": target_block_chars, "clean": clean,
-        "site_chrome_min_docs": site_chrome_min_docs, "dedup": dedup,
+        "site_chrome_min_docs": site_chrome_min_docs, "content_threshold": content_threshold, "dedup": dedup,
         "jaccard_threshold": jaccard_threshold, "containment_threshold": containment_threshold,
         "near_min_words": near_min_words, "exact_min_words": exact_min_words, "num_perm": num_perm,
         "shingle_words": shingle_words, "lsh_bands": lsh_bands, "lsh_rows": lsh_rows,
@@ -255,6 +260,8 @@ def _document_text(view: dict[str, Any]) -> Text:
                 where = kept["path"] if kept else b["duplicate_of_doc"][:12]
                 note += (f" of block {b['duplicate_of_block']} in {where} (doc {b['duplicate_of_doc'][:12]})"
                          f", similarity {b['similarity']:.2f}")
+            elif b.get("score") is not None and b["reason"] in ("chrome:model", "body:guard"):
+                note += f", score {b['score']:.2f}"  # the model's: the user's cut-off may differ
             out.append(note + "]", style="dim italic")
         prev_end = b["end"]
     out.append(base[prev_end:])

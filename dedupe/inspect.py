@@ -29,7 +29,7 @@ from dedupe.document import LABELS
 
 #: Columns of a block in a view.
 BLOCK_COLUMNS = ["doc_id", "block_idx", "start", "end", "text", "label", "reason", "duplicate_of_doc",
-                 "duplicate_of_block", "similarity", "run_id"]
+                 "duplicate_of_block", "similarity", "score", "run_id"]
 DOCUMENT_COLUMNS = ["doc_id", "path", "record", "source", "format", "url", "title", "author", "published",
                     "raw_text", "extracted_text", "n_blocks", *[f"n_{label}" for label in LABELS],
                     "duplicate_ratio", "near_duplicate_of", "run_id"]

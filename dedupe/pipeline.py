@@ -523,7 +523,7 @@ def clean_part(plan: RunPlan, part: str) -> BatchResult:
                 "label": [b.label for b in bs], "reason": [b.reason for b in bs],
                 "duplicate_of_doc": [b.duplicate_of_doc for b in bs],
                 "duplicate_of_block": [b.duplicate_of_block for b in bs],
-                "similarity": [b.similarity for b in bs]}, len(bs))
+                "similarity": [b.similarity for b in bs], "score": [b.score for b in bs]}, len(bs))
             for b in bs:
                 if b.label == "content":
                     content[0].append(doc.doc_id)
@@ -723,6 +723,7 @@ def assemble_part(plan: RunPlan, part: str) -> BatchResult:
                                 ("duplicate_of_block", dup_block, pa.int32()),
                                 ("similarity", similarity, pa.float32())):
         blocks = blocks.set_column(blocks.schema.get_field_index(name), name, pa.array(values, type_))
+    blocks = blocks.set_column(blocks.schema.get_field_index("score"), "score", labels["score"])
     docs = _assemble_documents(read_staged(docs_path), blocks, label,
                                read_staged(stage / "docfacts" / f"{part}{SUFFIX}"),
                                stage / "dedup" / "documents" / f"{part}{SUFFIX}")

@@ -7,7 +7,7 @@ the files cannot drift apart.
 >>> DOCUMENTS.field("doc_id").type
 DataType(string)
 >>> SCHEMA_VERSION
-'1'
+'2'
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Final
 
 import pyarrow as pa
 
-SCHEMA_VERSION: Final = "1"
+SCHEMA_VERSION: Final = "2"
 
 
 def _f(name: str, type_: pa.DataType, description: str, nullable: bool = True) -> pa.Field:
@@ -40,8 +40,8 @@ DOCUMENTS: Final = pa.schema([
     _f("author", pa.string(), "Author from metadata or a recognised byline."),
     _f("published", pa.string(), "Publication date, ISO 8601 when it could be parsed, else as given."),
     _f("raw_text", pa.large_string(), "The decoded input, untouched (HTML markup for HTML inputs).", False),
-    _f("extracted_text", pa.large_string(), "Text the blocks index into when it is not `raw_text`: "
-       "trafilatura's output for HTML; null for text inputs."),
+    _f("extracted_text", pa.large_string(), "Text the blocks index into when it is not `raw_text`: for "
+       "HTML, the page's visible blocks, one per line; null for text inputs."),
     _f("text", pa.large_string(), "The clean body: blocks labelled `content`, joined by blank lines.", False),
     _f("n_blocks", pa.int32(), "Number of blocks.", False),
     _f("n_content", pa.int32(), "Blocks labelled `content`.", False),
@@ -63,10 +63,16 @@ BLOCKS: Final = pa.schema([
     _f("end", pa.int32(), "Offset past the last character: `base_text[start:end] == text`.", False),
     _f("text", pa.large_string(), "The block's text.", False),
     _f("label", pa.string(), "`content`, `title`, `chrome`, `padding` or `duplicate`.", False),
-    _f("reason", pa.string(), "The rule or detector that decided the label.", False),
+    _f("reason", pa.string(), "The rule, model or detector that decided the label (`chrome:share`, "
+       "`site_chrome`, `chrome:model`, `padding:commentary`, `body`, `body:guard`, `duplicate:near`...).",
+       False),
     _f("duplicate_of_doc", pa.string(), "For duplicates: document of the kept block it repeats."),
     _f("duplicate_of_block", pa.int32(), "For duplicates: `block_idx` of the kept block it repeats."),
     _f("similarity", pa.float32(), "For duplicates: verified similarity to the kept block (0-1)."),
+    _f("score", pa.float32(), "The block model's probability (0-1) that the block is article text. A block "
+       "below the model's threshold is `chrome` (`chrome:model`) unless a certain rule decided first; "
+       "filter on it to move the cut-off. Null where a certain rule decided (its reason names it) or "
+       "cleaning was off."),
     _RUN_ID,
 ])
 
@@ -154,6 +160,7 @@ BLOCK_LABELS: Final = pa.schema([
     pa.field("duplicate_of_doc", pa.string()),
     pa.field("duplicate_of_block", pa.int32()),
     pa.field("similarity", pa.float32()),
+    pa.field("score", pa.float32()),
 ])
 #: Staged only: what the cleaner learnt of each document (row for row with the staged documents),
 #: and what the keep-order needs.

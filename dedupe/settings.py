@@ -38,7 +38,8 @@ class Settings:
     target_block_chars: int = 400
 
     # --- cleaning ------------------------------------------------------------------------------
-    #: Label chrome, padding and titles (off: every block stays ``content``).
+    #: Label chrome, padding and titles (off: every block stays ``content``; for an HTML page, every
+    #: visible block).
     clean: bool = True
     #: A short line on this many pages of one site is that site's chrome.
     site_chrome_min_docs: int = 2
@@ -52,6 +53,17 @@ class Settings:
     body_min_words: int = 30
     #: A further run of text beside the main body is body too when worth this share of it.
     body_secondary_ratio: float = 0.3
+    #: The block model (a ``.npz`` written by ``python -m dedupe.train.blocks``); empty: the one
+    #: shipped with dedupe (see its model card in ``dedupe/clean/models/``).
+    block_model: str = ""
+    #: Blocks the block model scores below this are chrome (``chrome:model``); empty (None): the
+    #: model's own threshold. Lower keeps more text, higher removes more.
+    content_threshold: float | None = None
+    #: The block model of HTML pages (``python -m dedupe.train.blocks --kind html``); empty: the
+    #: shipped one.
+    html_model: str = ""
+    #: The padding model (``python -m dedupe.train.padding``); empty: the shipped one.
+    padding_model: str = ""
 
     # --- duplicates ------------------------------------------------------------------------------
     #: Find exact and near-duplicate blocks (off: no block is labelled ``duplicate``).
@@ -118,6 +130,9 @@ class Settings:
         for name in positive:
             if getattr(self, name) <= 0:
                 raise ValueError(f"setting {name} must be positive, got {getattr(self, name)!r}")
+        if self.content_threshold is not None and not 0.0 <= self.content_threshold <= 1.0:
+            raise ValueError(f"setting content_threshold must be within [0, 1], "
+                             f"got {self.content_threshold!r}")
         if not 0.0 <= self.max_control_char_ratio <= 1.0:
             raise ValueError("setting max_control_char_ratio must be within [0, 1]")
         if self.target_block_chars > self.max_block_chars:

@@ -1,19 +1,26 @@
 """Label each block of a document ``content``, ``title``, ``chrome`` or ``padding``, with a reason.
 
-Steps, in order (a block keeps the first label it gets):
+Rules decide where they are certain; the learned models decide the rest; every label names what
+decided it. Steps, in order:
 
 1. **Rules** (:mod:`dedupe.clean.rules`): whole-line chrome (widgets, credits, legal lines),
    datelines and bylines (which also fill ``author`` / ``published``), emoji promotions.
 2. **Site chrome**: lines that recur on several pages of the same site (learned by
    :mod:`dedupe.clean.site`, passed in as line keys).
 3. **Chrome sections**: a "References:" or "Related" heading and the non-prose lines after it.
-4. **Title**: the headline (the metadata title, else a heading near the top or just before the
-   body); its repeats become ``duplicate`` blocks pointing at it.
-5. **Padding sections**: a padding heading ("What <Site> Says", "<Brand> AI Analysis", "Key
-   Takeaways"...) opens a section that runs to the end, or to a repeat of the title.
-6. **Main body**: the run of lines with the most running text (a maximum-sum segment of per-line
-   scores, jusText-like features); what lies outside it is chrome (``chrome:outside_body``) unless
-   the document is too short to tell.
+4. **Title**: the headline (the metadata title, else a heading near the top); its repeats become
+   ``duplicate`` blocks pointing at it.
+5. **Block model** (:mod:`dedupe.clean.model`, features from :mod:`dedupe.clean.context`; one
+   model for text inputs, one for HTML pages, which also reads where each block sat in the page
+   and what trafilatura kept): every block gets ``score``, its probability of being article text.
+   A block no rule labelled is ``chrome:model`` below the model's threshold; a block a rule the
+   model checks labelled (:data:`~dedupe.clean.rules.MODEL_CHECKED_RULES`: datelines, "Read
+   more"...) is article text above it. **No catastrophe**: a page the model would leave almost
+   empty, or stripped of most of its running text, gets that text back (``body:guard``).
+6. **Padding** (:mod:`dedupe.clean.padding`): AI commentary judged by its text. A template heading
+   the rules are sure of ("What <Site> Says", "<Brand> AI Summary") proposes a section to the end
+   or to a title repeat, kept out when its text leans to commentary; elsewhere the padding model's
+   runs of commentary decide (``padding:commentary``).
 
 >>> from dedupe.document import Document
 >>> from dedupe.pipeline import segment_document
@@ -34,12 +41,35 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Final, NamedTuple
 
 import numpy as np
 from numba import njit
 
+from dedupe.clean.context import (
+    HTML_FEATURES,
+    LEXICAL_COLUMNS,
+    OWN_FEATURES,
+    WORD_CLASS_COLUMNS,
+    EncodedLines,
+    fact_features,
+    lexical_features,
+    own_features,
+    page_features,
+    token_buckets,
+    topic_features,
+    word_class_features,
+)
 from dedupe.clean.features import LineFeatures, line_features_batch
+from dedupe.clean.model import TreeModel, default_model, load_model, model_path
+from dedupe.clean.padding import (
+    PADDING_FEATURES,
+    TEMPLATE_SECTION_BAR,
+    padding_features,
+    padding_probabilities,
+    padding_runs,
+)
 from dedupe.clean.rules import (
     AUTHOR_BIO,
     BYLINE,
@@ -48,8 +78,10 @@ from dedupe.clean.rules import (
     CHROME_LONG_LINES,
     CHROME_PHRASES,
     CHROME_SECTION_HEADINGS,
+    COMMENTARY_PHRASES,
     DATELINE,
     LONG_PADDING_PREFIXES,
+    MODEL_CHECKED_RULES,
     PADDING_HEADINGS,
     PADDING_HEADINGS_WEAK,
     PHRASE_LINE_WORDS,
@@ -66,6 +98,14 @@ END_OF_ARTICLE: Final = frozenset({"chrome:source_link", "chrome:posted_in", "ch
                                    "chrome:prev_next", "chrome:author_bio"})
 #: Padding families that are one line ("Editor's Note: this article explores..."), not a section.
 LINE_ONLY_PADDING: Final = frozenset({"editors_note_padding", "transition"})
+#: The catastrophe guard (:meth:`_Labeller.guard`), measured on out-of-fold predictions: a page
+#: the model leaves fewer words than this keeps what the rules left...
+GUARD_MIN_WORDS: Final = 20
+#: ...and a page with this many words of running text keeps its running text (scored at least
+#: ``GUARD_MIN_SCORE``) when the model took more than ``1 - GUARD_PROSE_SHARE`` of it.
+GUARD_MIN_PROSE: Final = 100
+GUARD_PROSE_SHARE: Final = 0.5
+GUARD_MIN_SCORE: Final = 0.05
 #: Weights of the main-body score (per line; a prose line scores its word count).
 HEADING_PENALTY: Final = 3.0  #: at most, for a short heading-like line (menus are made of these)
 LONG_LINE_PENALTY: Final = 0.5  #: per word, for a long line that is not running text
@@ -77,6 +117,17 @@ _DIGIT: Final = re.compile(r"\d")
 _BIO_STARTS: Final = ("i am ", "i'm ", "i’m ")
 _PUNCTUATION: Final = "\"'“”‘’«»()[]{}.,:;!?-–—…*#|/"
 _NORMALISE: Final = re.compile(r"[\W_]+", re.UNICODE)
+OWN_COLUMNS: Final = {name: i for i, name in enumerate(OWN_FEATURES)}
+#: The rule columns of OWN_FEATURES a label sets, one per label (index 0: a block no rule took).
+_RULE_KINDS: Final = ("", "site_chrome", "title_repeat", "title", "chrome_section", "rule_end_of_article",
+                      "rule_dateline", "rule_byline", "rule_bio", "rule_promo", "rule_chrome")
+_KIND_OF: Final = {name: i for i, name in enumerate(_RULE_KINDS)}
+_KIND_OF_REASON: Final = {
+    "site_chrome": _KIND_OF["site_chrome"], "title_repeat": _KIND_OF["title_repeat"],
+    "chrome:dateline": _KIND_OF["rule_dateline"], "chrome:byline": _KIND_OF["rule_byline"],
+    "chrome:author_bio": _KIND_OF["rule_bio"], "chrome:promo": _KIND_OF["rule_promo"],
+    **dict.fromkeys(END_OF_ARTICLE, _KIND_OF["rule_end_of_article"]),
+}
 
 
 class LineFacts(NamedTuple):
@@ -90,6 +141,7 @@ class LineFacts(NamedTuple):
     bio: bool  #: reads like an author bio (chrome only in the second half of a document)
     section: str | None  #: a heading that opens a chrome section
     padding: tuple[str, bool] | None  #: a padding heading: family, and whether it is a strong one
+    commentary: int  #: phrases of commentary about the story (:data:`~dedupe.clean.rules.COMMENTARY_PHRASES`)
 
 
 def _facts(text: str, lower: str, f: LineFeatures) -> LineFacts:
@@ -120,6 +172,7 @@ def _facts(text: str, lower: str, f: LineFeatures) -> LineFacts:
          and AUTHOR_BIO.match(text) is not None),
         CHROME_SECTION_HEADINGS.match(lower) if f.heading_like else None,
         padding,
+        len(COMMENTARY_PHRASES.findall(lower)) if words >= 5 else 0,
     )
 
 
@@ -168,6 +221,12 @@ class _Labeller:
         self.facts = analyse_lines([b.text for b in doc.blocks]) if facts is None else facts
         self.labels: list[tuple[str, str] | None] = [None] * len(doc.blocks)
         self.title_idx: int | None = None
+        self.line_scores: list[float] = []
+        self.scores: np.ndarray | None = None
+        #: Blocks the catastrophe guard gave back to the article.
+        self.guarded: set[int] = set()
+        #: Reasons given by the chrome-section step (a heading and the links under it).
+        self.section_reasons: set[str] = set()
         self._norms: dict[int, str] = {}
         self._by_prefix: dict[str, list[int]] = {}
 
@@ -228,6 +287,7 @@ class _Labeller:
             name = self.facts[i].section
             if name:
                 self.labels[i] = ("chrome", f"chrome:{name}")
+                self.section_reasons.add(f"chrome:{name}")
                 j = i + 1
                 # A list of links: short lines, and not too many (a list in the article may follow).
                 limit = i + 1 + self.settings.chrome_section_max_lines
@@ -243,9 +303,12 @@ class _Labeller:
     def _title_candidate(self, i: int) -> bool:
         f = self.facts[i].features
         text = self.blocks[i].text
-        free = self.free(i) or self.labels[i] == ("chrome", "chrome:outside_body")
+        free = self.free(i) or self.labels[i] == ("chrome", "chrome:model")
         if not free or f.words < 3 or f.words > 35 or f.has_url:
             return False
+        head = self.facts[i].padding
+        if head is not None and head[1]:
+            return False  # a template's heading ("What <Site> Says") is not the headline
         if text.endswith(".") and not text.endswith("..."):
             return False
         words = self._norm(i).split()
@@ -265,6 +328,9 @@ class _Labeller:
         return [j for j in near if j != i and self._norm(j) == self._norm(i)]
 
     def title(self, body_start: int | None) -> None:
+        """The headline: the metadata title wherever it is, else (``body_start`` None) a heading
+        near the top, repeated ones first, else (``body_start``: where the article begins) a
+        heading just before the body. Its repeats become ``title_repeat`` duplicates."""
         n = len(self.blocks)
         idx: int | None = None
         reason = "title:heading"
@@ -279,7 +345,7 @@ class _Labeller:
                     break
             if idx is None:
                 return  # the page names its headline and the body does not repeat it: guess nothing
-        if idx is None:
+        if idx is None and body_start is None:
             window = self.first_lines(self.settings.title_search_blocks)
             candidates = [i for i in window if self._title_candidate(i)]
             repeated = [i for i in candidates if self._same_as(i)]
@@ -287,9 +353,9 @@ class _Labeller:
                 idx = repeated[0]
             elif candidates:
                 idx = candidates[0]
-            elif body_start:
-                before = [i for i in range(max(0, body_start - 3), body_start) if self._title_candidate(i)]
-                idx = before[-1] if before else None
+        elif idx is None and body_start:  # once the body is known: a heading just before it
+            before = [i for i in range(max(0, body_start - 3), body_start) if self._title_candidate(i)]
+            idx = before[-1] if before else None
         if idx is None:
             return
         self.title_idx = idx
@@ -305,26 +371,53 @@ class _Labeller:
                 block.similarity = 1.0
 
     # --- 5. padding sections ---------------------------------------------------------------------
-    def padding(self) -> None:
-        heads = [facts.padding for facts in self.facts]
-        strong = any(h is not None and h[1] for h in heads)
-        weak_families = {h[0] for h in heads if h is not None and not h[1]}
-        templated = strong or len(weak_families) >= 2
-        family: str | None = None
-        for i, head in enumerate(heads):
-            label = self.labels[i]
-            if label is not None and label[1] == "title_repeat":
-                family = None  # the story starts again
+    def padding(self, probabilities: np.ndarray, threshold: float) -> None:
+        """Label padding among the blocks still taken for article text, in two ways.
+
+        A **template heading** the rules are sure of (:data:`~dedupe.clean.rules.PADDING_HEADINGS`:
+        "What <Site> Says", "<Brand> AI Summary", "Fact Checker Results"...) opens a section to
+        the end of the document or to a repeat of the title (the story starting again); it is
+        padding when its text leans to commentary: the padding model's word-weighted mean over
+        it reaches :data:`~dedupe.clean.padding.TEMPLATE_SECTION_BAR` (reason
+        ``padding:<family>``). Everywhere else the text alone decides
+        (:func:`~dedupe.clean.padding.padding_runs`, ``padding:commentary``, or the family of a
+        weaker heading that opens the run: "Key Takeaways", "FAQ"...).
+        """
+        article = [label is None for label in self.labels]
+        if not any(article):
+            return
+        words = [float(f.features.words) for f in self.facts]
+        i, n = 0, len(self.facts)
+        while i < n:
+            head = self.facts[i].padding
+            if head is None or not head[1] or not article[i]:
+                i += 1
                 continue
-            if head is not None and (head[1] or templated):
-                name = head[0]
-                if name in LINE_ONLY_PADDING:
-                    self.set(i, "padding", f"padding:{name}")
-                    continue
-                family = name
-                self.labels[i] = ("padding", f"padding:{name}")
-            elif family is not None:
-                self.set(i, "padding", f"padding:{family}")
+            end = i + 1 if head[0] in LINE_ONLY_PADDING else next(
+                (j for j in range(i + 1, n) if self.labels[j] == ("duplicate", "title_repeat")), n)
+            inside = [k for k in range(i, end) if article[k]]
+            weight = sum(words[k] + 1 for k in inside)
+            if sum(probabilities[k] * (words[k] + 1) for k in inside) >= TEMPLATE_SECTION_BAR * weight:
+                for k in inside:
+                    self.labels[k] = ("padding", f"padding:{head[0]}")
+                    article[k] = False
+            i = end
+        # Where the title is repeated the story starts again: up to the next template heading its
+        # text is the story's (a template's own sections are judged above).
+        judged = list(article)
+        restarted = False
+        for k, (facts, label) in enumerate(zip(self.facts, self.labels, strict=True)):
+            if label == ("duplicate", "title_repeat"):
+                restarted = True
+            elif facts.padding is not None and facts.padding[1]:
+                restarted = False
+            judged[k] = judged[k] and not restarted
+        for start, end in padding_runs(probabilities.tolist(), words, judged, threshold):
+            head = next((self.facts[k].padding for k in range(start, end) if judged[k]), None)
+            reason = f"padding:{head[0] if head else 'commentary'}"
+            for k in range(start, end):
+                if judged[k]:
+                    self.labels[k] = ("padding", reason)
 
     # --- 6. main body --------------------------------------------------------------------------------
     def _scores(self) -> list[float]:
@@ -359,28 +452,114 @@ class _Labeller:
                               else -f.words * LONG_LINE_PENALTY)
         return scores
 
-    def body(self) -> tuple[int, int] | None:
-        """Find the main body; label what is outside it. Returns the main segment."""
-        scores = self._scores()
-        segments = _segments(scores, self.settings.body_min_words,
+    def body_segments(self) -> list[tuple[int, int, float]]:
+        """The runs of running text (:func:`_segments` of :meth:`_scores`), main run first; empty
+        when the page holds too little running text to tell body from chrome."""
+        self.line_scores = self._scores()
+        segments = _segments(self.line_scores, self.settings.body_min_words,
                              self.settings.body_secondary_ratio)
         if not segments:
-            return None
+            return []
         main = max(segments, key=lambda seg: seg[2])
         if main[2] < self.settings.body_min_words:
-            return None  # too little running text to tell body from chrome: keep what rules left
-        inside = [False] * len(self.blocks)
+            return []
+        return [main] + [seg for seg in segments if seg is not main]
+
+    def rule_columns(self, own: np.ndarray) -> None:
+        """Fill the :data:`~dedupe.clean.context.RULE_FEATURES` columns of this document's rows of
+        ``own`` with what the rules and the earlier steps found (before any padding or body step)."""
+        col = OWN_COLUMNS
+        counts: dict[str, int] = {}
+        for b in self.blocks:
+            counts[b.text] = counts.get(b.text, 0) + 1
+        segments = self.body_segments()
         for start, end, _ in segments:
-            for i in range(start, end):
-                inside[i] = True
-        for i in range(len(self.blocks)):
-            if not inside[i]:
-                self.set(i, "chrome", "chrome:outside_body")
-        return main[0], main[1]
+            own[start:end, col["body_any"]] = 1.0
+        if segments:
+            own[segments[0][0]:segments[0][1], col["body_main"]] = 1.0
+        scores = np.array(self.line_scores)
+        own[:, col["body_score"]] = np.sign(scores) * np.log1p(np.minimum(np.abs(scores), 1e6))
+        own[:, col["repeats_in_page"]] = np.log([counts[b.text] for b in self.blocks])
+        own[:, col["padding_heading"]] = [0.0 if f.padding is None else 2.0 if f.padding[1] else 1.0
+                                          for f in self.facts]
+        own[:, col["commentary_phrases"]] = [f.commentary for f in self.facts]
+        kinds = np.array([self._rule_kind(label) for label in self.labels], np.int64)
+        for kind, name in enumerate(_RULE_KINDS):
+            if name:
+                own[kinds == kind, col[name]] = 1.0
+        ended = np.cumsum(kinds == _RULE_KINDS.index("rule_end_of_article"))
+        own[1:, col["after_end_of_article"]] = ended[:-1] > 0
+
+    def _rule_kind(self, label: tuple[str, str] | None) -> int:
+        """Which :data:`_RULE_KINDS` column a label sets (0: none)."""
+        if label is None:
+            return 0
+        reason = label[1]
+        if reason in self.section_reasons:
+            return _KIND_OF["chrome_section"]
+        kind = _KIND_OF_REASON.get(reason)
+        if kind is not None:
+            return kind
+        return _KIND_OF["title"] if label[0] == "title" else _KIND_OF["rule_chrome"]
+
+    # --- 6. the block model -------------------------------------------------------------------------
+    def decide(self, scores: np.ndarray, threshold: float) -> None:
+        """The block model's decisions: a block no rule labelled is chrome (``chrome:model``) below
+        ``threshold``; a block labelled by a rule the model checks (:data:`MODEL_CHECKED_RULES`)
+        is article text after all above it (the rule still names the chrome it agrees with)."""
+        self.scores = scores
+        for i, label in enumerate(self.labels):
+            below = scores[i] < threshold
+            if label is None:
+                if below:
+                    self.labels[i] = ("chrome", "chrome:model")
+            elif not below and label[1] in MODEL_CHECKED_RULES:
+                self.labels[i] = None
+
+    def guard(self) -> None:
+        """No catastrophe on one model's word: where the block model left (almost) nothing of a
+        page, or under half of its running text, the blocks it removed come back (``body:guard``)
+        — all of them when nothing was left, else the running text it did not rule out outright.
+        (An HTML page's running text is often not the article's — comments, teasers — and its
+        model rarely fails: only the first applies there.)"""
+        if self.scores is None:
+            return
+        words = [f.features.words for f in self.facts]
+        prose = [f.features.prose for f in self.facts]
+        kept = sum(w for w, label in zip(words, self.labels, strict=True) if label is None)
+        removed = [i for i, label in enumerate(self.labels) if label == ("chrome", "chrome:model")]
+        if kept < GUARD_MIN_WORDS:
+            back = removed
+        else:
+            if self.doc.line_features is not None:
+                return
+            total_prose = sum(w for w, p in zip(words, prose, strict=True) if p)
+            kept_prose = sum(w for w, p, label in zip(words, prose, self.labels, strict=True)
+                             if p and label is None)
+            if total_prose < GUARD_MIN_PROSE or kept_prose >= GUARD_PROSE_SHARE * total_prose:
+                return
+            back = [i for i in removed if prose[i] and self.scores[i] >= GUARD_MIN_SCORE]
+        for i in back:
+            self.labels[i] = None
+            self.guarded.add(i)
+
+    def line_of_blocks(self) -> np.ndarray:
+        """The line of the base text each block lies in (a long line is cut into several blocks)."""
+        base = self.doc.base_text
+        codes = np.frombuffer(base.encode("utf-32-le", "surrogatepass"), np.uint32)
+        line_starts = np.flatnonzero(codes == 10) + 1
+        return np.searchsorted(line_starts, np.array([b.start for b in self.blocks], np.int64), "right")
+
+    def first_content(self) -> int | None:
+        """The first block nothing has labelled (where the article starts)."""
+        return next((i for i, label in enumerate(self.labels) if label is None), None)
 
     def apply(self) -> None:
-        for block, label in zip(self.blocks, self.labels, strict=True):
-            block.label, block.reason = label if label is not None else ("content", "body")
+        scores = self.scores.tolist() if self.scores is not None else [None] * len(self.blocks)
+        for i, (block, label, score) in enumerate(zip(self.blocks, self.labels, scores, strict=True)):
+            block.label, block.reason = label if label is not None else (
+                "content", "body:guard" if i in self.guarded else "body")
+            block.score = None if score is None or score != score else score  # NaN: not scored
 
 
 @njit(cache=True, nogil=True)
@@ -416,39 +595,145 @@ def _segments(scores: list[float], min_words: float, secondary_ratio: float) -> 
 
 
 def clean_document(doc: Document, settings: Settings, site_chrome: Collection[int] = (),
-                   facts: Sequence[LineFacts] | None = None) -> Document:
-    """Label the blocks of ``doc`` (already segmented) in place and return it. ``facts`` are its
-    blocks' :func:`analyse_lines`, when already computed (for many documents at once)."""
-    if not doc.blocks:
-        return doc
-    labeller = _Labeller(doc, settings, facts)
-    labeller.rules()
-    labeller.site_chrome(site_chrome)
-    labeller.chrome_sections()
-    labeller.title(None)
-    labeller.padding()
-    # trafilatura has already chosen the main content of a page: only text inputs need the body step.
-    body = labeller.body() if doc.extracted_text is None else None
-    if labeller.title_idx is None and body is not None:
-        labeller.title(body[0])
-    labeller.apply()
+                   model: TreeModel | None = None) -> Document:
+    """Label the blocks of ``doc`` (already segmented) in place and return it."""
+    clean_documents([doc], settings, {doc.source: site_chrome} if site_chrome else None, model)
     return doc
+
+
+def clean_documents(docs: list[Document], settings: Settings,
+                    site_chrome: Mapping[str, Collection[int]] | None = None,
+                    model: TreeModel | None = None) -> list[Document]:
+    """Label the blocks of a batch of documents (already segmented) in place: the rule steps, the
+    block model over the whole batch at once, then padding and titles. ``site_chrome``: the line
+    keys learned as each site's chrome; ``model``: the block model (else the settings' one)."""
+    labellers = prepare([d for d in docs if d.blocks], settings, site_chrome)
+    if not labellers:
+        return docs
+    batch = batch_features(labellers)
+    html = np.repeat(batch.is_html > 0, np.diff(batch.starts))
+    # A block a certain rule decided needs no score (its reason names the rule): not evaluated.
+    decided = np.array([label is not None and label[1] not in MODEL_CHECKED_RULES
+                        for lab in labellers for label in lab.labels], bool)
+    scores = np.full(len(html), np.nan)
+    thresholds = {}
+    for is_html in (False, True):
+        kind = html == is_html
+        rows = np.flatnonzero(kind & ~decided)
+        if not kind.any():
+            continue
+        chosen = html_model(settings) if is_html else model or block_model(settings)
+        thresholds[is_html] = (chosen.threshold if settings.content_threshold is None
+                               else settings.content_threshold)
+        if not len(rows):
+            continue
+        x = batch.matrix(chosen.token_weights)[rows]
+        if is_html:  # the reader's view of the page: each block's line of it
+            lines = np.concatenate([lab.doc.line_features[lab.line_of_blocks()]
+                                    for lab in labellers if lab.doc.line_features is not None])
+            x = np.hstack([x, lines[~decided[kind]]])
+        scores[rows] = chosen.predict(x)
+    at = 0
+    for labeller in labellers:
+        n = len(labeller.blocks)
+        labeller.decide(scores[at:at + n], thresholds[labeller.doc.line_features is not None])
+        labeller.guard()
+        at += n
+    # The padding model judges the blocks still taken for article text, all at once.
+    padding = padding_model(settings)
+    article = np.array([label is None for lab in labellers for label in lab.labels], bool)
+    x = padding_features(batch.weighed(padding.token_weights), batch.starts, batch.facts)
+    probabilities = padding_probabilities(padding, x, article)
+    at = 0
+    for labeller in labellers:
+        n = len(labeller.blocks)
+        labeller.padding(probabilities[at:at + n], padding.threshold)
+        at += n
+        if labeller.title_idx is None:
+            labeller.title(labeller.first_content())
+        labeller.apply()
+    return docs
+
+
+def block_model(settings: Settings) -> TreeModel:
+    """The block model a run uses: ``settings.block_model`` when set, else the shipped one."""
+    return load_model(settings.block_model) if settings.block_model else default_model()
+
+
+def html_model(settings: Settings) -> TreeModel:
+    """The block model of HTML pages: ``settings.html_model`` when set, else the shipped one."""
+    return load_model(settings.html_model or str(model_path("html")), HTML_FEATURES)
+
+
+def padding_model(settings: Settings) -> TreeModel:
+    """The padding model a run uses: ``settings.padding_model`` when set, else the shipped one."""
+    return load_model(settings.padding_model or str(model_path("padding")), PADDING_FEATURES)
+
+
+def prepare(docs: Sequence[Document], settings: Settings,
+            site_chrome: Mapping[str, Collection[int]] | None = None) -> list[_Labeller]:
+    """The labellers of a batch after the rule steps (rules, site chrome, chrome sections, title),
+    before any decision the block model takes part in."""
+    site_chrome = site_chrome or {}
+    facts = analyse_lines([b.text for d in docs for b in d.blocks])
+    labellers, start = [], 0
+    for d in docs:
+        labeller = _Labeller(d, settings, facts[start:start + len(d.blocks)])
+        start += len(d.blocks)
+        labeller.rules()
+        labeller.site_chrome(site_chrome.get(d.source, ()))
+        labeller.chrome_sections()
+        labeller.title(None)
+        labellers.append(labeller)
+    return labellers
+
+
+@dataclass
+class BatchFeatures:
+    """What a batch's blocks look like before any learned weight: :data:`OWN_FEATURES` (the
+    lexical columns at zero), where each document starts, and every block's word buckets."""
+
+    own: np.ndarray
+    starts: np.ndarray  #: first row of each document, and the total
+    is_html: np.ndarray  #: per document
+    buckets: np.ndarray  #: word buckets of every block (:func:`~dedupe.clean.context.token_buckets`)
+    offsets: np.ndarray  #: block i's buckets are buckets[offsets[i]:offsets[i + 1]]
+    facts: np.ndarray  #: :data:`~dedupe.clean.context.FACT_FEATURES` of every block
+
+    def weighed(self, token_weights: np.ndarray) -> np.ndarray:
+        """:attr:`own` with its lexical columns weighed by ``token_weights`` (a model's; empty: the
+        model weighs no words, the columns stay at zero)."""
+        if not token_weights.size:
+            return self.own
+        own = self.own.copy()
+        own[:, LEXICAL_COLUMNS] = lexical_features(self.buckets, self.offsets, token_weights)
+        return own
+
+    def matrix(self, token_weights: np.ndarray) -> np.ndarray:
+        """The :data:`~dedupe.clean.context.FEATURES` matrix, words weighed by ``token_weights``."""
+        return page_features(self.weighed(token_weights), self.starts, self.is_html)
+
+
+def batch_features(labellers: Sequence[_Labeller]) -> BatchFeatures:
+    """The :class:`BatchFeatures` of the blocks of prepared labellers."""
+    facts = [f for lab in labellers for f in lab.facts]
+    own = own_features([b.text for lab in labellers for b in lab.blocks], [f.features for f in facts])
+    starts = np.zeros(len(labellers) + 1, np.int64)
+    for k, lab in enumerate(labellers):
+        starts[k + 1] = starts[k] + len(lab.blocks)
+        lab.rule_columns(own[starts[k]:starts[k + 1]])
+    lines = EncodedLines.of([f.lower for f in facts])
+    topic = topic_features(lines, starts, own[:, OWN_COLUMNS["prose"]] > 0)
+    own[:, OWN_COLUMNS["topic_share"]] = topic[:, 0]
+    own[:, OWN_COLUMNS["topic_weight"]] = topic[:, 1]
+    buckets, offsets = token_buckets(lines)
+    own[:, WORD_CLASS_COLUMNS] = word_class_features(buckets, offsets)
+    is_html = np.array([lab.doc.extracted_text is not None for lab in labellers], np.float32)
+    new_facts = fact_features([b.text for lab in labellers for b in lab.blocks], starts)
+    return BatchFeatures(own, starts, is_html, buckets, offsets, new_facts)
 
 
 def clear_caches() -> None:
     """Forget the per-line cache (for cold-start measurements; it is bounded anyway)."""
     with _CACHE_LOCK:
         _CACHE.clear()
-
-
-def clean_documents(docs: list[Document], settings: Settings,
-                    site_chrome: Mapping[str, Collection[int]] | None = None) -> list[Document]:
-    """:func:`clean_document` over a batch, with each document's site chrome; the lines of the
-    whole batch are analysed together (one compiled pass instead of one per document)."""
-    site_chrome = site_chrome or {}
-    facts = analyse_lines([b.text for d in docs for b in d.blocks])
-    start = 0
-    for d in docs:
-        clean_document(d, settings, site_chrome.get(d.source, ()), facts[start:start + len(d.blocks)])
-        start += len(d.blocks)
-    return docs

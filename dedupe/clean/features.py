@@ -222,6 +222,7 @@ class LineFeatures(NamedTuple):
     cjk: bool
     prose: bool  #: reads like running text (see :func:`is_prose`)
     heading_like: bool  #: short, without a sentence end: a heading, a menu item, a label
+    common_share: float  #: share of words that are common words, at any length (the block model's)
 
 
 def is_prose(words: int, stop_ratio: float, terminal: bool, colon_end: bool, shouting: bool,
@@ -256,7 +257,7 @@ def line_features_batch(texts: Sequence[str], lowers: Sequence[str] | None = Non
         features.append(LineFeatures(
             n_words, stop_ratio, ends, colon, shouting, url[i] == 1 and _URL.search(text) is not None,
             emoji[i], cjk, is_prose(n_words, stop_ratio, ends, colon, shouting, cjk),
-            1 <= n_words <= 15 and not ends))
+            1 <= n_words <= 15 and not ends, common_hits[i] / n if n else 0.0))
     return features
 
 
