@@ -3,6 +3,8 @@
     python -m benchmarks.scale                     # 1k, 10k and 100k articles (about half an hour)
     python -m benchmarks.scale --sizes 1000,10000  # the quick version
     python -m benchmarks.scale --sizes 100000 --formats text --no-peer   # the memory check alone
+    python -m benchmarks.scale --sizes 10000 --formats text --no-peer --baseline f8807b3
+                                                   # against an earlier version, in the same command
 
 For each size, a seeded corpus (:mod:`benchmarks.corpus_gen`: chrome, AI padding, repeats within
 articles, syndicated copies edited and trimmed, with the truth of every planted duplicate) is
@@ -69,12 +71,15 @@ class OurRun:
     para_recall: float
 
 
-def run_ours(corpus: Path, fmt: str, out: Path) -> dict[str, Any]:
-    """Our pipeline on ``corpus/<fmt>/`` in a child process, measured from here."""
+def run_ours(corpus: Path, fmt: str, out: Path, project: Path = PROJECT) -> dict[str, Any]:
+    """Our pipeline on ``corpus/<fmt>/`` in a child process, measured from here; ``project``: the
+    checkout whose code runs (another version's worktree for ``--baseline``)."""
     shutil.rmtree(out, ignore_errors=True)
     cmd = [sys.executable, "-m", "benchmarks.scale", "--one", str(corpus / fmt), str(out)]
+    env = {**os.environ, "PYTHONPATH": str(project)}
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env)
     sampler = TreeSampler(proc.pid)
     sampler.start()
     stdout, stderr = proc.communicate()
@@ -188,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "dedupe-scale-corpora")
     parser.add_argument("--no-peer", action="store_true", help="skip datatrove")
+    parser.add_argument("--baseline", metavar="REF", help="also run the pipeline of this git commit "
+                        "(a worktree, the same venv) on the same corpora, and compare throughputs")
     parser.add_argument("--one", nargs=2, metavar=("INPUT", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
@@ -199,7 +206,9 @@ def main(argv: list[str] | None = None) -> int:
           flush=True)
     ours: list[OurRun] = []
     peers: dict[int, dict[str, Any]] = {}
+    baselines: dict[tuple[int, str], float] = {}
     work = Path(tempfile.mkdtemp(prefix="dedupe-scale-"))
+    baseline = _baseline_checkout(args.baseline, work) if args.baseline else None
     try:
         for size in sizes:
             corpus = args.cache / f"{size}-seed{args.seed}"
@@ -218,6 +227,14 @@ def main(argv: list[str] | None = None) -> int:
                       f"{mb / run.seconds:6.1f} MB/s  peak {run.peak_tree_mib:6.0f} MiB  "
                       f"recall docs {doc_recall:.3f} paragraphs {para_recall:.3f}", flush=True)
                 shutil.rmtree(work / f"ours-{fmt}", ignore_errors=True)
+                if baseline is not None:
+                    old = run_ours(corpus, fmt, work / "baseline", baseline)
+                    baselines[(size, fmt)] = old["seconds"]
+                    print(f"  {args.baseline[:10]} {fmt:<5} {old['seconds']:7.1f} s  "
+                          f"{size / old['seconds']:7.0f} articles/s  peak {old['peak_tree_mib']:6.0f} MiB   "
+                          f"ours ÷ it: "
+                          f"{old['seconds'] / run.seconds:.2f}× its throughput", flush=True)
+                    shutil.rmtree(work / "baseline", ignore_errors=True)
             if not args.no_peer:
                 from benchmarks.peers.datatrove_env import run_datatrove
 
@@ -231,9 +248,27 @@ def main(argv: list[str] | None = None) -> int:
                       f"recall docs {doc_recall:.3f} paragraphs {para_recall:.3f}", flush=True)
                 shutil.rmtree(work / "datatrove", ignore_errors=True)
     finally:
+        if baseline is not None:
+            subprocess.run(["git", "worktree", "remove", "--force", str(baseline)], cwd=PROJECT,
+                           capture_output=True, check=False)
         shutil.rmtree(work, ignore_errors=True)
     _print_table(ours, peers)
+    for (size, fmt), seconds in baselines.items():
+        mine = next(r for r in ours if r.articles == size and r.fmt == fmt)
+        ratio = seconds / mine.seconds
+        verdict = f"  target ≥ 0.90: {'PASS' if ratio >= 0.9 else 'FAIL'}" if fmt == "text" else ""
+        print(f"{fmt} {size:,}: throughput {ratio:.2f}× {args.baseline}'s in this command{verdict}")
     return 0
+
+
+def _baseline_checkout(ref: str, work: Path) -> Path:
+    """A worktree of ``ref``, its compiled kernels warmed by one small run (numba caches them
+    beside the code: the first run of a fresh checkout compiles for seconds)."""
+    path = work / "baseline-checkout"
+    subprocess.run(["git", "worktree", "add", "--detach", str(path), ref], cwd=PROJECT, check=True,
+                   capture_output=True)
+    run_ours(PROJECT, "seeds", work / "warm-baseline", path)
+    return path
 
 
 def _print_table(ours: list[OurRun], peers: dict[int, dict[str, Any]]) -> None:
