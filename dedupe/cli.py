@@ -260,7 +260,7 @@ def _document_text(view: dict[str, Any]) -> Text:
                 where = kept["path"] if kept else b["duplicate_of_doc"][:12]
                 note += (f" of block {b['duplicate_of_block']} in {where} (doc {b['duplicate_of_doc'][:12]})"
                          f", similarity {b['similarity']:.2f}")
-            elif b.get("score") is not None and b["reason"] in ("chrome:model", "body:guard"):
+            elif b.get("score") is not None and b["reason"] in ("chrome:model", "body:guard", "body:bridge"):
                 note += f", score {b['score']:.2f}"  # the model's: the user's cut-off may differ
             out.append(note + "]", style="dim italic")
         prev_end = b["end"]

@@ -9,12 +9,14 @@ import csv
 import re
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedupe.clean import clean_document
+from dedupe.clean.cleaner import BRIDGE_SHARE, prepare
 from dedupe.clean.model import default_model
 from dedupe.clean.rules import MODEL_CHECKED_RULES
 from dedupe.clean.site import chrome_keys, chrome_lines, line_stats, looks_like_prose, prose_flags
@@ -201,6 +203,30 @@ def test_a_newsroom_heading_with_facts_under_it_is_not_padding() -> None:
     assert all(label_of(doc, line) == ("content", "body") for line in STORY)
 
 
+def test_a_preface_of_commentary_before_the_repeated_title_is_padding() -> None:
+    # A template's preface (a weak heading, commentary about the story) and then the story again,
+    # headline first: the preface is padding; the same weak heading with facts under it is not.
+    title = "Harbour council approves second ferry route"
+    preface = ["Expert Analysis",
+               "This overview explains why readers following coastal transport should pay attention, "
+               "and it highlights what the decision may ultimately mean for the wider region.",
+               "Overall, it remains to be seen how the story unfolds, but the article offers a useful guide."]
+    doc = clean([title, *preface, title, *STORY])
+    assert label_of(doc, preface[0])[0] != "content"  # the heading: padding, or chrome to the model
+    assert [label_of(doc, line) for line in preface[1:]] == [("padding", "padding:our_take")] * 2
+    assert all(label_of(doc, s) == ("content", "body") for s in STORY)
+    facts = ["Key Takeaways", "Route approved by nine votes to four on Thursday evening.",
+             "Island fares capped at £4.20 until 2028, the council's transport committee said."]
+    doc = clean([title, *facts, title, *STORY])
+    assert not [b.text for b in doc.blocks if b.label == "padding"]
+
+
+def test_a_title_repeated_in_the_footer_does_not_make_the_story_a_preface() -> None:
+    title = "Harbour council approves second ferry route"
+    doc = clean([title, *STORY, "Key Takeaways", title])
+    assert all(label_of(doc, s)[0] == "content" for s in STORY)
+
+
 NEWSROOM_SECTIONS = ["Why It Matters", "What to Know", "What People Are Saying", "What Experts Say",
                      "What Happens Next", "Summary:", "Key Takeaways"]
 
@@ -251,6 +277,19 @@ def test_navigation_around_the_body_is_chrome_and_list_items_after_an_intro_stay
                  *STORY[2:], *more, "More from Coastline", *nav])
     assert all(b.label == "chrome" for b in doc.blocks if b.text in nav)
     assert all(label_of(doc, line)[0] == "content" for line in [*STORY, intro, *items, *more])
+
+
+def test_a_lone_doubtful_block_between_kept_ones_is_bridged_but_not_a_run_or_a_sure_one() -> None:
+    lines = [f"Line {i} of the harbour story, with enough words to be a block of its own." for i in range(8)]
+    doc = Document.from_text("\n".join(lines) + "\n", path="x.txt", format="text")
+    (labeller,) = prepare([segment_document(doc, S)], S)
+    threshold = 0.4
+    doubt, sure = BRIDGE_SHARE * threshold + 0.01, BRIDGE_SHARE * threshold - 0.01
+    labeller.decide(np.array([0.9, doubt, 0.9, sure, 0.9, doubt, doubt, 0.9]), threshold)
+    labeller.apply()
+    assert [(b.label, b.reason) for b in labeller.blocks] == [
+        ("content", "body"), ("content", "body:bridge"), ("content", "body"), ("chrome", "chrome:model"),
+        ("content", "body"), ("chrome", "chrome:model"), ("chrome", "chrome:model"), ("content", "body")]
 
 
 def test_page_with_too_little_running_text_keeps_what_rules_left() -> None:

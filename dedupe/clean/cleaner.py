@@ -38,6 +38,7 @@ decided it. Steps, in order:
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from collections.abc import Collection, Mapping, Sequence
@@ -98,6 +99,9 @@ END_OF_ARTICLE: Final = frozenset({"chrome:source_link", "chrome:posted_in", "ch
                                    "chrome:prev_next", "chrome:author_bio"})
 #: Padding families that are one line ("Editor's Note: this article explores..."), not a section.
 LINE_ONLY_PADDING: Final = frozenset({"editors_note_padding", "transition"})
+#: Commentary phrases are looked for in lines of this many words (a sentence; menus and headings
+#: hold none worth the search).
+PHRASE_MIN_WORDS: Final = 8
 #: The catastrophe guard (:meth:`_Labeller.guard`), measured on out-of-fold predictions: a page
 #: the model leaves fewer words than this keeps what the rules left...
 GUARD_MIN_WORDS: Final = 20
@@ -106,6 +110,8 @@ GUARD_MIN_WORDS: Final = 20
 GUARD_MIN_PROSE: Final = 100
 GUARD_PROSE_SHARE: Final = 0.5
 GUARD_MIN_SCORE: Final = 0.05
+#: A block the model doubts is kept between two kept blocks when it scores this share of the threshold.
+BRIDGE_SHARE: Final = 0.5
 #: Weights of the main-body score (per line; a prose line scores its word count).
 HEADING_PENALTY: Final = 3.0  #: at most, for a short heading-like line (menus are made of these)
 LONG_LINE_PENALTY: Final = 0.5  #: per word, for a long line that is not running text
@@ -172,7 +178,7 @@ def _facts(text: str, lower: str, f: LineFeatures) -> LineFacts:
          and AUTHOR_BIO.match(text) is not None),
         CHROME_SECTION_HEADINGS.match(lower) if f.heading_like else None,
         padding,
-        len(COMMENTARY_PHRASES.findall(lower)) if words >= 5 else 0,
+        len(COMMENTARY_PHRASES.findall(lower)) if words >= PHRASE_MIN_WORDS else 0,
     )
 
 
@@ -225,6 +231,8 @@ class _Labeller:
         self.scores: np.ndarray | None = None
         #: Blocks the catastrophe guard gave back to the article.
         self.guarded: set[int] = set()
+        #: Doubtful blocks kept because the blocks on both sides are article text.
+        self.bridged: set[int] = set()
         #: Reasons given by the chrome-section step (a heading and the links under it).
         self.section_reasons: set[str] = set()
         self._norms: dict[int, str] = {}
@@ -395,13 +403,21 @@ class _Labeller:
                 continue
             end = i + 1 if head[0] in LINE_ONLY_PADDING else next(
                 (j for j in range(i + 1, n) if self.labels[j] == ("duplicate", "title_repeat")), n)
-            inside = [k for k in range(i, end) if article[k]]
-            weight = sum(words[k] + 1 for k in inside)
-            if sum(probabilities[k] * (words[k] + 1) for k in inside) >= TEMPLATE_SECTION_BAR * weight:
-                for k in inside:
-                    self.labels[k] = ("padding", f"padding:{head[0]}")
-                    article[k] = False
+            self._template_section(range(i, end), head[0], probabilities, words, article)
             i = end
+        # Text between the headline and a repeat of it is a preface the template put before the
+        # story: judged as a template section when a padding heading proposes it and a longer
+        # story follows (a title repeated in a footer does not make the article a preface).
+        repeats = [k for k, label in enumerate(self.labels) if label == ("duplicate", "title_repeat")]
+        if self.title_idx is not None and repeats:
+            marks = sorted({self.title_idx, *repeats})
+            for first, last in itertools.pairwise(marks):
+                heads = [self.facts[k].padding for k in range(first + 1, last)]
+                family = next((head[0] for head in heads if head is not None), None)
+                preface = sum(words[k] for k in range(first + 1, last) if article[k])
+                story = sum(words[k] for k in range(last + 1, n) if article[k])
+                if family is not None and story > preface:
+                    self._template_section(range(first + 1, last), family, probabilities, words, article)
         # Where the title is repeated the story starts again: up to the next template heading its
         # text is the story's (a template's own sections are judged above).
         judged = list(article)
@@ -418,6 +434,17 @@ class _Labeller:
             for k in range(start, end):
                 if judged[k]:
                     self.labels[k] = ("padding", reason)
+
+    def _template_section(self, blocks: range, family: str, probabilities: np.ndarray,
+                          words: Sequence[float], article: list[bool]) -> None:
+        """Label the article blocks among ``blocks`` padding of ``family`` when their text leans to
+        commentary: the padding model's word-weighted mean reaches TEMPLATE_SECTION_BAR."""
+        inside = [k for k in blocks if article[k]]
+        weight = sum(words[k] + 1 for k in inside)
+        if sum(probabilities[k] * (words[k] + 1) for k in inside) >= TEMPLATE_SECTION_BAR * weight:
+            for k in inside:
+                self.labels[k] = ("padding", f"padding:{family}")
+                article[k] = False
 
     # --- 6. main body --------------------------------------------------------------------------------
     def _scores(self) -> list[float]:
@@ -465,30 +492,23 @@ class _Labeller:
             return []
         return [main] + [seg for seg in segments if seg is not main]
 
-    def rule_columns(self, own: np.ndarray) -> None:
-        """Fill the :data:`~dedupe.clean.context.RULE_FEATURES` columns of this document's rows of
-        ``own`` with what the rules and the earlier steps found (before any padding or body step)."""
-        col = OWN_COLUMNS
+    def rule_columns(self) -> tuple[list[float], list[int], list[int], list[float], list[int]]:
+        """What the rules and the earlier steps found, per block (before any padding or body step):
+        the body step's line score, whether the block lies in its main run and in any run, how
+        often its text repeats in the page, and the :data:`_RULE_KINDS` column its label sets.
+        Plain lists: :func:`batch_features` turns a whole batch into columns at once."""
         counts: dict[str, int] = {}
         for b in self.blocks:
             counts[b.text] = counts.get(b.text, 0) + 1
         segments = self.body_segments()
+        n = len(self.blocks)
+        in_main, in_any = [0] * n, [0] * n
         for start, end, _ in segments:
-            own[start:end, col["body_any"]] = 1.0
+            in_any[start:end] = [1] * (end - start)
         if segments:
-            own[segments[0][0]:segments[0][1], col["body_main"]] = 1.0
-        scores = np.array(self.line_scores)
-        own[:, col["body_score"]] = np.sign(scores) * np.log1p(np.minimum(np.abs(scores), 1e6))
-        own[:, col["repeats_in_page"]] = np.log([counts[b.text] for b in self.blocks])
-        own[:, col["padding_heading"]] = [0.0 if f.padding is None else 2.0 if f.padding[1] else 1.0
-                                          for f in self.facts]
-        own[:, col["commentary_phrases"]] = [f.commentary for f in self.facts]
-        kinds = np.array([self._rule_kind(label) for label in self.labels], np.int64)
-        for kind, name in enumerate(_RULE_KINDS):
-            if name:
-                own[kinds == kind, col[name]] = 1.0
-        ended = np.cumsum(kinds == _RULE_KINDS.index("rule_end_of_article"))
-        own[1:, col["after_end_of_article"]] = ended[:-1] > 0
+            in_main[segments[0][0]:segments[0][1]] = [1] * (segments[0][1] - segments[0][0])
+        return (self.line_scores, in_main, in_any, [counts[b.text] for b in self.blocks],
+                [self._rule_kind(label) for label in self.labels])
 
     def _rule_kind(self, label: tuple[str, str] | None) -> int:
         """Which :data:`_RULE_KINDS` column a label sets (0: none)."""
@@ -515,6 +535,14 @@ class _Labeller:
                     self.labels[i] = ("chrome", "chrome:model")
             elif not below and label[1] in MODEL_CHECKED_RULES:
                 self.labels[i] = None
+        # A lone doubtful block between two kept ones (a list item, a short line of the story)
+        # belongs to the text around it; chrome inside a story scores far lower.
+        for i in range(1, len(self.labels) - 1):
+            if (self.labels[i] == ("chrome", "chrome:model") and scores[i] >= BRIDGE_SHARE * threshold
+                    and self.labels[i - 1] is None and self.labels[i + 1] is None
+                    and scores[i - 1] >= threshold and scores[i + 1] >= threshold):
+                self.labels[i] = None
+                self.bridged.add(i)
 
     def guard(self) -> None:
         """No catastrophe on one model's word: where the block model left (almost) nothing of a
@@ -557,8 +585,8 @@ class _Labeller:
     def apply(self) -> None:
         scores = self.scores.tolist() if self.scores is not None else [None] * len(self.blocks)
         for i, (block, label, score) in enumerate(zip(self.blocks, self.labels, scores, strict=True)):
-            block.label, block.reason = label if label is not None else (
-                "content", "body:guard" if i in self.guarded else "body")
+            kept = "body:guard" if i in self.guarded else "body:bridge" if i in self.bridged else "body"
+            block.label, block.reason = label if label is not None else ("content", kept)
             block.score = None if score is None or score != score else score  # NaN: not scored
 
 
@@ -714,23 +742,47 @@ class BatchFeatures:
         return page_features(self.weighed(token_weights), self.starts, self.is_html)
 
 
+def rule_columns(own: np.ndarray, starts: np.ndarray,
+                 found: Sequence[tuple[list[float], list[int], list[int], list[float], list[int]]],
+                 facts: Sequence[LineFacts]) -> None:
+    """Fill the :data:`~dedupe.clean.context.RULE_FEATURES` columns of a batch's ``own`` from each
+    document's :meth:`_Labeller.rule_columns` (column operations over the whole batch)."""
+    col = OWN_COLUMNS
+    scores, in_main, in_any, repeats, kinds_of = (np.array([v for doc in found for v in doc[k]], np.float64)
+                                                  for k in range(5))
+    own[:, col["body_score"]] = np.sign(scores) * np.log1p(np.minimum(np.abs(scores), 1e6))
+    own[:, col["body_main"]] = in_main
+    own[:, col["body_any"]] = in_any
+    own[:, col["repeats_in_page"]] = np.log(repeats)
+    own[:, col["padding_heading"]] = [0.0 if f.padding is None else 2.0 if f.padding[1] else 1.0
+                                      for f in facts]
+    own[:, col["commentary_phrases"]] = [f.commentary for f in facts]
+    kinds = kinds_of.astype(np.int64)
+    for kind, name in enumerate(_RULE_KINDS):
+        if name:
+            own[kinds == kind, col[name]] = 1.0
+    # An end-of-article marker earlier in the same document.
+    ends = np.cumsum(kinds == _KIND_OF["rule_end_of_article"])
+    before = np.concatenate(([0], ends[:-1])) - np.repeat(np.concatenate(([0], ends))[starts[:-1]],
+                                                          np.diff(starts))
+    own[:, col["after_end_of_article"]] = before > 0
+
+
 def batch_features(labellers: Sequence[_Labeller]) -> BatchFeatures:
     """The :class:`BatchFeatures` of the blocks of prepared labellers."""
     facts = [f for lab in labellers for f in lab.facts]
     own = own_features([b.text for lab in labellers for b in lab.blocks], [f.features for f in facts])
     starts = np.zeros(len(labellers) + 1, np.int64)
-    for k, lab in enumerate(labellers):
-        starts[k + 1] = starts[k] + len(lab.blocks)
-        lab.rule_columns(own[starts[k]:starts[k + 1]])
-    lines = EncodedLines.of([f.lower for f in facts])
-    topic = topic_features(lines, starts, own[:, OWN_COLUMNS["prose"]] > 0)
+    np.cumsum([len(lab.blocks) for lab in labellers], out=starts[1:])
+    rule_columns(own, starts, [lab.rule_columns() for lab in labellers], facts)
+    words = token_buckets(EncodedLines.of([f.lower for f in facts]))
+    topic = topic_features(words, starts, own[:, OWN_COLUMNS["prose"]] > 0)
     own[:, OWN_COLUMNS["topic_share"]] = topic[:, 0]
     own[:, OWN_COLUMNS["topic_weight"]] = topic[:, 1]
-    buckets, offsets = token_buckets(lines)
-    own[:, WORD_CLASS_COLUMNS] = word_class_features(buckets, offsets)
+    own[:, WORD_CLASS_COLUMNS] = word_class_features(words.flat, words.offsets)
     is_html = np.array([lab.doc.extracted_text is not None for lab in labellers], np.float32)
     new_facts = fact_features([b.text for lab in labellers for b in lab.blocks], starts)
-    return BatchFeatures(own, starts, is_html, buckets, offsets, new_facts)
+    return BatchFeatures(own, starts, is_html, words.flat, words.offsets, new_facts)
 
 
 def clear_caches() -> None:

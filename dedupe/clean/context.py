@@ -157,99 +157,6 @@ def _shape_kernel(codes: Any, separators: Any, out: Any) -> None:
 
 
 @njit(cache=True, nogil=True)
-def _topic_kernel(buf: Any, line_starts: Any, doc_lines: Any, prose: Any, common: Any, table: Any,
-                  counts: Any, out: Any) -> None:
-    """Per line: the share of its rare words (not common words, 3+ bytes) that the running text
-    of its document uses elsewhere, and their mean log count there. ``line_starts``: byte offset
-    of each line in ``buf`` (and the end); ``doc_lines``: first line of each document (and the
-    end); ``table``/``counts``: an empty open-addressing hash table, cleared between documents."""
-    mask = np.uint64(table.shape[0] - 1)
-    for d in range(doc_lines.shape[0] - 1):
-        first, last = doc_lines[d], doc_lines[d + 1]
-        for phase in range(3):  # 0: count the running text's words, 1: score every line, 2: clear
-            for line in range(first, last):
-                if phase == 0 and prose[line] == 0:
-                    continue
-                i, end = line_starts[line], line_starts[line + 1]
-                rare = 0
-                shared = 0
-                weight = 0.0
-                h = np.uint64(0xCBF29CE484222325)
-                size = 0
-                while i <= end:
-                    b0 = buf[i] if i < end else 0x20
-                    step = 1 if b0 < 0x80 else (2 if b0 < 0xE0 else (3 if b0 < 0xF0 else 4))
-                    cp = int(b0)
-                    if step == 2:
-                        cp = ((int(b0) & 0x1F) << 6) | (int(buf[i + 1]) & 0x3F)
-                    elif step == 3:
-                        cp = (((int(b0) & 0x0F) << 12) | ((int(buf[i + 1]) & 0x3F) << 6)
-                              | (int(buf[i + 2]) & 0x3F))
-                    elif step == 4:
-                        cp = 0x1F000  # outside the planes words are written in here: a separator
-                    if i < end and not _is_separator(cp):
-                        for k in range(step):
-                            h = (h ^ np.uint64(buf[i + k])) * np.uint64(0x100000001B3)
-                        size += step
-                    else:
-                        if size >= 3 and not _contains(common, h):
-                            slot = h & mask
-                            while table[slot] != 0 and table[slot] != h:
-                                slot = (slot + np.uint64(1)) & mask
-                            if phase == 0:
-                                table[slot] = h
-                                counts[slot] += 1
-                            elif phase == 1:
-                                rare += 1
-                                own = 1 if prose[line] else 0
-                                if table[slot] == h and counts[slot] > own:
-                                    shared += 1
-                                    weight += np.log(counts[slot] - own)
-                            else:
-                                table[slot] = 0
-                                counts[slot] = 0
-                        h = np.uint64(0xCBF29CE484222325)
-                        size = 0
-                    i += step
-                if phase == 1:
-                    out[line, 0] = shared / rare if rare else -1.0
-                    out[line, 1] = weight / shared if shared else 0.0
-
-
-@dataclass(frozen=True)
-class EncodedLines:
-    """Lines (lower-cased) as one UTF-8 buffer, each ended by a newline: what the kernels read."""
-
-    buf: np.ndarray  #: uint8
-    starts: np.ndarray  #: byte offset of each line, and the end of the buffer
-
-    @classmethod
-    def of(cls, lowers: Sequence[str]) -> EncodedLines:
-        buf = (np.frombuffer(("\n".join(lowers) + "\n").encode("utf-8", "surrogatepass"), np.uint8)
-               if lowers else np.zeros(0, np.uint8))
-        starts = np.zeros(len(lowers) + 1, np.int64)
-        starts[1:] = np.flatnonzero(buf == 10) + 1
-        return cls(buf, starts)
-
-    def __len__(self) -> int:
-        return len(self.starts) - 1
-
-
-def topic_features(lines: EncodedLines, doc_lines: np.ndarray, prose: np.ndarray) -> np.ndarray:
-    """``topic_share`` and ``topic_weight`` of each line of a batch: how much of its rare vocabulary
-    the running text of its document shares. A menu, a related story's headline or a shop's
-    product list speaks of other things than the article."""
-    out = np.zeros((len(lines), 2), np.float32)
-    if not len(lines):
-        return out
-    largest = int(np.max(lines.starts[doc_lines[1:]] - lines.starts[doc_lines[:-1]]))
-    table = np.zeros(1 << max(4, (largest // 2).bit_length()), np.uint64)
-    _topic_kernel(lines.buf, lines.starts, doc_lines.astype(np.int64), prose.astype(np.uint8),
-                  _common_word_table(), table, np.zeros(table.shape[0], np.int64), out)
-    return out
-
-
-@njit(cache=True, nogil=True)
 def _facts_kernel(codes: Any, line_starts: Any, doc_lines: Any, table: Any, lines_of: Any, marks: Any,
                   out: Any) -> None:
     """Per line: how many of its fact words (with a digit, or capitalised inside a sentence) no other
@@ -331,18 +238,19 @@ TOKEN_BUCKETS: Final = 1 << 18
 
 
 @njit(cache=True, nogil=True)
-def _bucket_kernel(buf: Any, n_lines: int, mask: int, out: Any, offsets: Any) -> int:
+def _bucket_kernel(buf: Any, n_lines: int, mask: int, common: Any, out: Any, rare: Any, offsets: Any) -> int:
     """The bucket (FNV-1a hash of its bytes, masked) of every word of every newline-separated line
-    of ``buf`` (lower-cased UTF-8) into ``out``, lines delimited by ``offsets``; returns the count."""
+    of ``buf`` (lower-cased UTF-8) into ``out``, lines delimited by ``offsets``, and whether the
+    word is rare (3 bytes or more, no common word) into ``rare``; returns the count."""
     written = 0
     line = 0
     h = np.uint64(0xCBF29CE484222325)
-    in_word = False
+    size = 0
     n = buf.shape[0]
     i = 0
     offsets[0] = 0
-    while i < n and line < n_lines:
-        b0 = buf[i]
+    while i <= n and line < n_lines:
+        b0 = buf[i] if i < n else 10
         step = 1 if b0 < 0x80 else (2 if b0 < 0xE0 else (3 if b0 < 0xF0 else 4))
         cp = int(b0)
         if step == 2:
@@ -352,37 +260,107 @@ def _bucket_kernel(buf: Any, n_lines: int, mask: int, out: Any, offsets: Any) ->
         elif step == 4:
             cp = 0x1F000
         if b0 != 10 and not _is_separator(cp):
-            if not in_word:
+            if size == 0:
                 h = np.uint64(0xCBF29CE484222325)
-                in_word = True
             for k in range(step):
                 h = (h ^ np.uint64(buf[i + k])) * np.uint64(0x100000001B3)
+            size += step
         else:
-            if in_word:
+            if size:
                 out[written] = np.int64(h & np.uint64(mask))
+                rare[written] = size >= 3 and not _contains(common, h)
                 written += 1
-                in_word = False
+                size = 0
             if b0 == 10:
                 line += 1
                 offsets[line] = written
         i += step
-    if in_word:
-        out[written] = np.int64(h & np.uint64(mask))
-        written += 1
     while line < n_lines:
         line += 1
         offsets[line] = written
     return written
 
 
-def token_buckets(lines: EncodedLines, buckets: int = TOKEN_BUCKETS) -> tuple[np.ndarray, np.ndarray]:
-    """The word buckets of each line: a flat array and ``offsets`` (line ``i``'s buckets are
-    ``flat[offsets[i]:offsets[i + 1]]``). Words are the common-word kernel's: runs of characters
-    that are not punctuation, symbols or spaces."""
+@dataclass(frozen=True)
+class EncodedLines:
+    """Lines (lower-cased) as one UTF-8 buffer, each ended by a newline: what the kernels read."""
+
+    buf: np.ndarray  #: uint8
+    starts: np.ndarray  #: byte offset of each line, and the end of the buffer
+
+    @classmethod
+    def of(cls, lowers: Sequence[str]) -> EncodedLines:
+        buf = (np.frombuffer(("\n".join(lowers) + "\n").encode("utf-8", "surrogatepass"), np.uint8)
+               if lowers else np.zeros(0, np.uint8))
+        starts = np.zeros(len(lowers) + 1, np.int64)
+        starts[1:] = np.flatnonzero(buf == 10) + 1
+        return cls(buf, starts)
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+
+@dataclass(frozen=True)
+class WordBuckets:
+    """The words of a batch's lines as buckets: line ``i``'s are ``flat[offsets[i]:offsets[i + 1]]``;
+    ``rare`` marks words of 3 bytes or more that are no common word."""
+
+    flat: np.ndarray  #: int64
+    offsets: np.ndarray  #: int64, a line's first word, and the total
+    rare: np.ndarray  #: bool, per word
+
+
+def token_buckets(lines: EncodedLines, buckets: int = TOKEN_BUCKETS) -> WordBuckets:
+    """The word buckets of each line. Words are the common-word kernel's: runs of characters that
+    are not punctuation, symbols or spaces."""
     flat = np.zeros(lines.buf.shape[0] // 2 + 1, np.int64)
+    rare = np.zeros(flat.shape[0], np.bool_)
     offsets = np.zeros(len(lines) + 1, np.int64)
-    written = _bucket_kernel(lines.buf, len(lines), buckets - 1, flat, offsets) if len(lines) else 0
-    return flat[:written], offsets
+    written = (_bucket_kernel(lines.buf, len(lines), buckets - 1, _common_word_table(), flat, rare, offsets)
+               if len(lines) else 0)
+    return WordBuckets(flat[:written], offsets, rare[:written])
+
+
+@njit(cache=True, nogil=True)
+def _topic_kernel(flat: Any, rare: Any, offsets: Any, doc_lines: Any, prose: Any, counts: Any,
+                  out: Any) -> None:
+    """Per line: the share of its rare words that the running text of its document uses
+    elsewhere, and their mean log count there (``counts``: zeros, one per bucket, left zero)."""
+    for d in range(doc_lines.shape[0] - 1):
+        first, last = doc_lines[d], doc_lines[d + 1]
+        for line in range(first, last):  # count the running text's rare words
+            if prose[line]:
+                for k in range(offsets[line], offsets[line + 1]):
+                    if rare[k]:
+                        counts[flat[k]] += 1
+        for line in range(first, last):
+            own = 1 if prose[line] else 0
+            found = shared = 0
+            weight = 0.0
+            for k in range(offsets[line], offsets[line + 1]):
+                if rare[k]:
+                    found += 1
+                    c = counts[flat[k]]
+                    if c > own:
+                        shared += 1
+                        weight += np.log(c - own)
+            out[line, 0] = shared / found if found else -1.0
+            out[line, 1] = weight / shared if shared else 0.0
+        for line in range(first, last):  # clear what was counted
+            if prose[line]:
+                for k in range(offsets[line], offsets[line + 1]):
+                    counts[flat[k]] = 0
+
+
+def topic_features(words: WordBuckets, doc_lines: np.ndarray, prose: np.ndarray) -> np.ndarray:
+    """``topic_share`` and ``topic_weight`` of each line of a batch: how much of its rare vocabulary
+    the running text of its document shares. A menu, a related story's headline or a shop's
+    product list speaks of other things than the article."""
+    out = np.zeros((len(words.offsets) - 1, 2), np.float32)
+    if len(out):
+        _topic_kernel(words.flat, words.rare, words.offsets, doc_lines.astype(np.int64),
+                      prose.astype(np.uint8), np.zeros(TOKEN_BUCKETS, np.int32), out)
+    return out
 
 
 def lexical_features(flat: np.ndarray, offsets: np.ndarray, weights: np.ndarray) -> np.ndarray:

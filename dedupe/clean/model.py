@@ -120,22 +120,40 @@ _ARRAYS: Final = {"roots": np.int32, "feature": np.int32, "split": np.float64, "
 #: Rows evaluated together, tree after tree: a tree's nodes stay in the first-level cache while
 #: the chunk's rows (a few hundred kilobytes) stay in the second.
 _CHUNK: Final = 256
+#: Rows walked down one tree side by side: each step of one row waits on two loads, so eight
+#: independent walks keep the core busy (twice as fast as one row at a time, measured).
+_LANES: Final = 8
 
 
 @njit(cache=True, nogil=True)
 def _ensemble(x: Any, roots: Any, feature: Any, split: Any, left: Any, right: Any, leaf_value: Any,
               out: Any) -> None:
     n = x.shape[0]
+    nodes = np.empty(_LANES, np.int32)
     for lo in range(0, n, _CHUNK):
         hi = min(n, lo + _CHUNK)
         totals = np.zeros(hi - lo)
         for t in range(roots.shape[0]):
             root = roots[t]
-            for r in range(lo, hi):
+            r = lo
+            while r + _LANES <= hi:
+                nodes[:] = root
+                walking = True
+                while walking:
+                    walking = False
+                    for k in range(_LANES):
+                        node = nodes[k]
+                        if node >= 0:
+                            nodes[k] = left[node] if x[r + k, feature[node]] <= split[node] else right[node]
+                            walking = True
+                for k in range(_LANES):
+                    totals[r + k - lo] += leaf_value[-1 - nodes[k]]
+                r += _LANES
+            for rest in range(r, hi):
                 node = root
                 while node >= 0:
-                    node = left[node] if x[r, feature[node]] <= split[node] else right[node]
-                totals[r - lo] += leaf_value[-1 - node]
+                    node = left[node] if x[rest, feature[node]] <= split[node] else right[node]
+                totals[rest - lo] += leaf_value[-1 - node]
         for r in range(lo, hi):
             out[r] = 1.0 / (1.0 + np.exp(-totals[r - lo]))
 

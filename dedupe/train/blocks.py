@@ -189,7 +189,8 @@ def load_pages(shared: Path = SHARED, sets: Sequence[str] = SETS, kind: str = "t
             names.append(f"{name}/{page.key}")
             sites.append(page.group)
             starts.append(starts[-1] + len(texts))
-    flat, offsets = token_buckets(EncodedLines.of(lowers))
+    words_of_rows = token_buckets(EncodedLines.of(lowers))
+    flat, offsets = words_of_rows.flat, words_of_rows.offsets
     return Pages(own=np.concatenate(owns), starts=np.array(starts, np.int64), is_html=np.concatenate(is_html),
                  flat=flat, offsets=offsets, aligned=np.array(aligned), words=np.array(words, np.float64),
                  title=np.array(title, bool), names=names, sites=sites,
