@@ -9,20 +9,23 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import threading
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from dedupe.corpus import CorpusBusy
+from dedupe.corpus import CorpusBusy, CorpusDamaged
 from dedupe.document import LABELS
 from dedupe.pipeline import new_run_id, staging_dir
+from dedupe.processes import supervised
 from dedupe.settings import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -30,6 +33,9 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 _MB = 1024 * 1024
 #: Exit status when another run holds the corpus (EX_TEMPFAIL: try again later).
 EXIT_BUSY = 75
+#: Exit status of a run that failed (nothing committed) and of a damaged corpus (`dedupe verify`).
+EXIT_FAILED = 1
+EXIT_DAMAGED = 3
 
 
 def _poll_progress(stage: Path, progress: Progress, task_id: Any, stop: threading.Event) -> None:
@@ -137,8 +143,13 @@ def run(
     workers: Annotated[int, typer.Option(help="Local worker processes (0: every core).")] = Settings.workers,
     progress: Annotated[bool, typer.Option(help="Progress bar (only on a terminal).")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    debug: Annotated[bool, typer.Option(help="Print the traceback of a failure.")] = False,
 ) -> None:
-    """Run the pipeline (as a Prefect flow) over INPUTS and write the corpus to --out."""
+    """Run the pipeline (as a Prefect flow) over INPUTS and write the corpus to --out.
+
+    Exit status: 0 done; 1 the run failed (nothing committed; traceback in OUT/_corpus/last-error.log);
+    2 usage; 3 the corpus is damaged (see `dedupe verify`); 75 another run holds the corpus.
+    """
     values: dict[str, Any] = {
         "batch_files": batch_files, "max_file_bytes": int(max_file_mb * _MB),
         "max_record_bytes": int(max_record_mb * _MB), "max_block_chars": max_block_chars,
@@ -157,18 +168,65 @@ def run(
     # Prefect's client-side telemetry obeys only this variable (prefect.toml turns off the server's);
     # a data pipeline should not phone home by default. Set DO_NOT_TRACK=0 to allow it.
     os.environ.setdefault("DO_NOT_TRACK", "1")
-    from flows.dedupe_flow import dedupe_flow  # imports Prefect: only when a run starts
     from flows.runners import task_runner_for
 
     try:
         task_runner = task_runner_for(runner, address)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
-    flow = dedupe_flow if task_runner is None else dedupe_flow.with_options(task_runner=task_runner)
     missing = [i for i in inputs if not any(ch in i for ch in "*?[") and not Path(i).exists()]
     if missing:
         raise typer.BadParameter(f"input not found: {', '.join(missing)}")
 
+    if out.is_dir():  # a damaged corpus says so before anything starts (the run checks again, locked)
+        from dedupe.verify import quick_check
+
+        try:
+            quick_check(out)
+        except CorpusDamaged as exc:
+            _fail(str(exc), EXIT_DAMAGED)
+
+    def work() -> int:
+        return _run_flow(list(inputs), out, settings, task_runner, progress=progress, as_json=as_json,
+                         debug=debug)
+
+    raise typer.Exit(supervised(work))
+
+
+def _say(message: str) -> None:
+    """A message for the user on stderr, in red on a terminal, never wrapped (it names paths)."""
+    typer.secho(printable(message), err=True, fg=typer.colors.RED)
+
+
+def _fail(message: str, status: int) -> NoReturn:
+    _say(message)
+    raise typer.Exit(status)
+
+
+def _write_traceback(out: Path) -> Path:
+    """The current exception's traceback in ``OUT/_corpus/last-error.log`` (else a temporary file)."""
+    import tempfile
+    import traceback
+
+    text = traceback.format_exc()
+    try:
+        (out / "_corpus").mkdir(parents=True, exist_ok=True)
+        path = out / "_corpus" / "last-error.log"
+        path.write_text(text, encoding="utf-8")
+    except OSError:
+        fd, name = tempfile.mkstemp(prefix="dedupe-error-", suffix=".log")
+        os.write(fd, text.encode())
+        os.close(fd)
+        path = Path(name)
+    return path
+
+
+def _run_flow(inputs: list[str], out: Path, settings: Settings, task_runner: Any, *, progress: bool,
+              as_json: bool, debug: bool = False) -> int:
+    """The flow run of ``dedupe run``, with its progress bar and summary; returns the exit status."""
+    from flows.dedupe_flow import dedupe_flow  # imports Prefect: only when a run starts
+
+    flow = dedupe_flow if task_runner is None else dedupe_flow.with_options(task_runner=task_runner)
     console = Console(stderr=True)
     run_id = new_run_id()
     stop = threading.Event()
@@ -183,11 +241,21 @@ def run(
         poller.start()
         started = time.perf_counter()
         try:
-            summary = flow(inputs=list(inputs), out=str(out), settings=settings, run_id=run_id,
+            summary = flow(inputs=inputs, out=str(out), settings=settings, run_id=run_id,
                            distributed=task_runner is not None)
         except CorpusBusy as exc:
-            console.print(f"[red]{exc}[/]")
-            raise typer.Exit(EXIT_BUSY) from None
+            _say(str(exc))
+            return EXIT_BUSY
+        except CorpusDamaged as exc:
+            _say(str(exc))
+            return EXIT_DAMAGED
+        except Exception as exc:  # a failure of ours: one line here, the traceback in a file
+            if debug:
+                raise
+            log = _write_traceback(out)
+            _say(f"the run failed: {type(exc).__name__}: {str(exc)[:300]}\n"
+                 f"nothing was committed; the traceback is in {log} (or run with --debug)")
+            return EXIT_FAILED
         finally:
             stop.set()
             poller.join()
@@ -205,6 +273,7 @@ def run(
             Console().print(f"corpus written to {out}/ (run={summary['run_id']})")
         if summary.get("report"):
             Console().print(f"report: {summary['report']}")
+    return 0
 
 
 @app.command()
@@ -228,11 +297,31 @@ def serve(
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
     os.environ.setdefault("DO_NOT_TRACK", "1")
-    from flows.dedupe_flow import dedupe_flow
+    parameters = {"inputs": [str(Path(i).resolve()) for i in inputs], "out": str(out.resolve()),
+                  "settings": dataclasses.asdict(settings)}
 
-    dedupe_flow.serve(name=name, cron=cron, parameters={
-        "inputs": [str(Path(i).resolve()) for i in inputs], "out": str(out.resolve()),
-        "settings": dataclasses.asdict(settings)})
+    def work() -> int:
+        from flows.dedupe_flow import dedupe_flow
+
+        dedupe_flow.serve(name=name, cron=cron, parameters=parameters)
+        return 0
+
+    # Stops on SIGTERM/SIGINT within seconds, the run in flight and every process it started with it.
+    raise typer.Exit(supervised(work))
+
+
+#: Control characters other than newline and tab (C0, DEL, C1): a scraped page may hold escape
+#: sequences that would clear or take over the terminal of whoever inspects it.
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    r"""``text`` with its control characters shown as escapes, safe to print on a terminal.
+
+    >>> printable("a\x1b[2Jb\tc")
+    'a\\x1b[2Jb\tc'
+    """
+    return _CONTROL_CHARS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 #: How each label looks in the terminal: kept text plain, removed text struck through and coloured.
@@ -251,8 +340,8 @@ def _document_text(view: dict[str, Any]) -> Text:
     out.append("\n\n")
     prev_end = 0
     for b in view["blocks"]:
-        out.append(base[prev_end:b["start"]])
-        out.append(b["text"], style=LABEL_STYLES.get(b["label"], ""))
+        out.append(printable(base[prev_end:b["start"]]))
+        out.append(printable(b["text"]), style=LABEL_STYLES.get(b["label"], ""))
         if b["label"] not in ("content", "title"):
             note = f"  [{b['reason']}"
             kept = b.get("kept")
@@ -262,9 +351,9 @@ def _document_text(view: dict[str, Any]) -> Text:
                          f", similarity {b['similarity']:.2f}")
             elif b.get("score") is not None and b["reason"] in ("chrome:model", "body:guard", "body:bridge"):
                 note += f", score {b['score']:.2f}"  # the model's: the user's cut-off may differ
-            out.append(note + "]", style="dim italic")
+            out.append(printable(note) + "]", style="dim italic")
         prev_end = b["end"]
-    out.append(base[prev_end:])
+    out.append(printable(base[prev_end:]))
     return out
 
 
@@ -297,7 +386,7 @@ def inspect(
             table.add_column(column, overflow="fold")
         for r in rows:
             text = r["text"] if len(r["text"]) <= 120 else r["text"][:117] + "…"
-            table.add_row(r["path"], str(r["block_idx"]), r["reason"], text)
+            table.add_row(printable(r["path"]), str(r["block_idx"]), r["reason"], printable(text))
         console.print(table)
         return
     if document is None:
@@ -317,7 +406,8 @@ def inspect(
         typer.echo(json.dumps(view, indent=1, ensure_ascii=False, default=str))
         return
     counts = ", ".join(f"{view[f'n_{label}']} {label}" for label in LABELS)
-    console.print(f"[bold]{view['path']}[/]  doc {view['doc_id']}  site {view['source'] or '-'}  "
+    path, site = (escape(printable(view[key] or "-")) for key in ("path", "source"))  # no markup either
+    console.print(f"[bold]{path}[/]  doc {view['doc_id']}  site {site}  "
                   f"run {view['run_id']}\nblocks: {counts}; duplicate ratio {view['duplicate_ratio']:.2f}"
                   + (f", copy of {view['near_duplicate_of']}" if view["near_duplicate_of"] else ""))
     console.print(_document_text(view))
@@ -339,6 +429,42 @@ def report(
     if run_id is not None and run_id not in runs:
         raise typer.BadParameter(f"run {run_id} is not committed in {corpus}; runs: {', '.join(runs)}")
     typer.echo(write_html_report(corpus, run_id or runs[-1], max_documents=max_documents))
+
+
+@app.command()
+def verify(
+    corpus: Annotated[Path, typer.Argument(help="The corpus folder (what --out wrote).")],
+    repair: Annotated[bool, typer.Option(help="Repair what can safely be repaired (README).")] = False,
+) -> None:
+    """Check the corpus against its manifest: every committed file there, readable, with its rows and
+    schema, and the duplicate index against the blocks. Exit status 0 when sound, 3 when damaged."""
+    from dedupe import verify as checks
+    from dedupe.corpus import CorpusLock
+
+    if not corpus.is_dir():
+        raise typer.BadParameter(f"{corpus} is not a folder")
+
+    def show(line: str, red: bool = False) -> None:  # plain lines: paths are never wrapped
+        typer.secho(printable(line), fg=typer.colors.RED if red else None)
+
+    try:
+        with CorpusLock(corpus, timeout=0):
+            problems = checks.verify(corpus)
+            for problem in problems:
+                show(str(problem), red=True)
+            if problems and repair:
+                for action in checks.repair(corpus):
+                    show(action)
+                problems = checks.verify(corpus)
+                for problem in problems:
+                    show(f"still: {problem}", red=True)
+    except CorpusBusy:
+        _fail(f"a run is writing {corpus}: verify it when the run has finished", EXIT_BUSY)
+    if problems:
+        if not repair:
+            show(f"{len(problems)} problem(s); `dedupe verify {corpus} --repair` repairs what it safely can")
+        raise typer.Exit(EXIT_DAMAGED)
+    show(f"{corpus}: sound")
 
 
 @app.command()

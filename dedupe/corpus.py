@@ -42,6 +42,11 @@ class CorpusBusy(RuntimeError):
     """Another run holds the corpus."""
 
 
+class CorpusDamaged(RuntimeError):
+    """The corpus on disk is not what its manifest committed: a file missing, cut short or
+    unreadable, a manifest lost or garbled. The message names what and how to repair it."""
+
+
 def _state(out_dir: str | Path) -> Path:
     path = Path(out_dir) / STATE_DIR
     path.mkdir(parents=True, exist_ok=True)
@@ -107,8 +112,15 @@ class Manifest:
         path = Path(out_dir) / STATE_DIR / "manifest.json"
         if not path.exists():
             return cls()
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(version=data["version"], runs=data["runs"])
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            manifest = cls(version=int(data["version"]), runs=list(data["runs"]))
+            if not all(isinstance(r, dict) and isinstance(r.get("run_id"), str) for r in manifest.runs):
+                raise ValueError("a run without its run_id")
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise CorpusDamaged(f"{path} is damaged ({exc}); `dedupe verify {out_dir} --repair` rebuilds "
+                                "it from the run partitions") from None
+        return manifest
 
     @property
     def run_ids(self) -> list[str]:
@@ -121,10 +133,24 @@ class Manifest:
         return new
 
 
-def begin_publish(out_dir: str | Path, run_id: str, tables: list[str]) -> None:
-    """Record the intent to publish ``run_id`` before any of its partitions moves into place."""
-    write_json_atomically(_state(out_dir) / "pending.json", {
-        "run_id": run_id, "tables": tables, "started": datetime.now(UTC).isoformat()})
+def begin_publish(out_dir: str | Path, run_id: str, tables: list[str], staging: str | Path) -> None:
+    """Record the intent to publish ``run_id`` (its tables, staged under ``staging``) before the
+    commit: a run that dies after the commit is finished from it by the next one."""
+    write_json_atomically(_state(out_dir) / "pending.json", {"run_id": run_id, "tables": tables,
+                                                             "staging": str(staging),
+                                                             "started": datetime.now(UTC).isoformat()})
+
+
+def move_into_place(out_dir: str | Path, run_id: str, tables: list[str], staging: str | Path) -> None:
+    """Rename each staged table to ``OUT/<table>/run=<id>/`` (``documents`` last: globs of
+    documents see a run only once everything else is there); what is already in place stays."""
+    out = Path(out_dir)
+    for table in sorted(tables, key=lambda t: t == "documents"):
+        staged, target = Path(staging) / table, out / table / f"run={run_id}"
+        if staged.is_dir() and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            staged.rename(target)
+            fsync_dir(target.parent)
 
 
 def end_publish(out_dir: str | Path) -> None:
@@ -133,20 +159,28 @@ def end_publish(out_dir: str | Path) -> None:
 
 
 def recover(out_dir: str | Path) -> str | None:
-    """Undo a publish that died before its commit; returns the run id rolled back, if any.
+    """Finish or undo a publish that died; returns the run id rolled back, if any.
 
-    Call with the lock held. Partitions of a committed run are left alone (the crash came after
-    the commit); those of an uncommitted one are removed, with its staging folder.
+    Call with the lock held. A run the manifest lists died after its commit: its partitions still
+    staged are moved into place (roll forward). One it does not list died before: whatever of it
+    is in place is removed (roll back), and its staging folder goes with the abandoned ones.
     """
     out = Path(out_dir)
     pending_path = out / STATE_DIR / "pending.json"
     if not pending_path.exists():
         return None
-    pending = json.loads(pending_path.read_text(encoding="utf-8"))
-    run_id = pending["run_id"]
+    try:
+        pending = json.loads(pending_path.read_text(encoding="utf-8"))
+        run_id, tables = pending["run_id"], list(pending["tables"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise CorpusDamaged(f"{pending_path} is damaged ({exc}): a run died while publishing; "
+                            f"`dedupe verify {out} --repair` sorts it out") from None
     rolled_back = None
-    if run_id not in Manifest.load(out).run_ids:
-        for table in pending["tables"]:
+    if run_id in Manifest.load(out).run_ids:
+        if "staging" in pending:
+            move_into_place(out, run_id, tables, pending["staging"])
+    else:
+        for table in tables:
             shutil.rmtree(out / table / f"run={run_id}", ignore_errors=True)
         rolled_back = run_id
     end_publish(out)
@@ -182,3 +216,21 @@ def committed_files(out_dir: str | Path, table: str) -> list[str]:
     for run_id in Manifest.load(out).run_ids:
         files.extend(sorted(str(p) for p in (out / table / f"run={run_id}").glob("*.parquet")))
     return files
+
+
+def read_committed(files: list[str], columns: list[str], filters: Any = None) -> Any:
+    """``files`` of committed runs read as one Arrow table; a file that cannot be read is
+    :class:`CorpusDamaged`, named, rather than a reader's traceback."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.ParquetDataset(files, filters=filters).read(columns=columns)
+    except (OSError, pa.ArrowException) as exc:
+        for path in files:  # which one: the error of a dataset does not always say
+            try:
+                pq.ParquetFile(path).read(columns=columns)
+            except (OSError, pa.ArrowException):
+                raise CorpusDamaged(f"{path} cannot be read ({exc}); `dedupe verify "
+                                    f"{Path(path).parent.parent.parent}` says more") from None
+        raise

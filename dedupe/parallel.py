@@ -26,6 +26,8 @@ import ctypes
 import gc
 import importlib
 import multiprocessing
+import multiprocessing.forkserver
+import multiprocessing.resource_tracker
 import os
 import signal
 import sys
@@ -135,6 +137,19 @@ def shutdown_pools() -> None:
     while _pools:
         _, pool = _pools.popitem()
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def stop_workers() -> None:
+    """End every process the pools started: the workers, the fork server that forked them and
+    multiprocessing's resource tracker. A run calls it when it ends, however it ends, so that a
+    long-lived process (``dedupe serve``, a notebook) holds no process between runs."""
+    shutdown_pools()
+    for helper in (getattr(multiprocessing.forkserver, "_forkserver", None),
+                   getattr(multiprocessing.resource_tracker, "_resource_tracker", None)):
+        stop = getattr(helper, "_stop", None)  # CPython's own way to end them (used by its tests)
+        if stop is not None:
+            with contextlib.suppress(OSError, ChildProcessError):
+                stop()
 
 
 def _import(module: str) -> None:

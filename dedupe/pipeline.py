@@ -58,6 +58,8 @@ from dedupe.corpus import (
     begin_publish,
     committed_files,
     end_publish,
+    move_into_place,
+    read_committed,
     recover,
     remove_abandoned_staging,
 )
@@ -66,7 +68,14 @@ from dedupe.dedup.features import FEATURES, FeatureComputer
 from dedupe.dedup.order import document_order
 from dedupe.document import LABELS, Block, Document, InputError, InputFile
 from dedupe.html_report import write_html_report
-from dedupe.parallel import BackgroundSink, map_in_processes, prefetched, release_memory, start_workers
+from dedupe.parallel import (
+    BackgroundSink,
+    map_in_processes,
+    prefetched,
+    release_memory,
+    start_workers,
+    stop_workers,
+)
 from dedupe.readers.corpus import read_documents
 from dedupe.readers.discover import discover
 from dedupe.readers.formats import read_input
@@ -85,8 +94,9 @@ from dedupe.schema import (
 )
 from dedupe.segment import segment
 from dedupe.settings import Settings
+from dedupe.verify import quick_check
 from dedupe.writers.corpus import STAGED_TABLES, CorpusPartWriter, part_writer
-from dedupe.writers.parquet import TableWriter, fsync_dir
+from dedupe.writers.parquet import TableWriter
 from dedupe.writers.staging import SUFFIX, StagingWriter, read_staged
 
 STAGING = "_staging"
@@ -125,6 +135,7 @@ def open_corpus(out_dir: str | Path, settings: Settings) -> Iterator[None]:
     with CorpusLock(out_dir, timeout=settings.lock_timeout):
         recover(out_dir)
         remove_abandoned_staging(out_dir)
+        quick_check(out_dir)  # never build on a damaged corpus
         yield
 
 
@@ -133,7 +144,7 @@ def committed_inputs(out_dir: str | Path) -> set[tuple[str, int, int]]:
     files = committed_files(out_dir, "inputs")
     if not files:
         return set()
-    table = pq.ParquetDataset(files).read(columns=["path", "size", "mtime_ns"])
+    table = read_committed(files, ["path", "size", "mtime_ns"])
     return set(zip(table["path"].to_pylist(), table["size"].to_pylist(), table["mtime_ns"].to_pylist(),
                    strict=True))
 
@@ -142,7 +153,7 @@ def committed_doc_ids(out_dir: str | Path) -> set[str]:
     files = committed_files(out_dir, "documents")
     if not files:
         return set()
-    return set(pq.ParquetDataset(files).read(columns=["doc_id"])["doc_id"].to_pylist())
+    return set(read_committed(files, ["doc_id"])["doc_id"].to_pylist())
 
 
 @dataclass
@@ -395,8 +406,7 @@ def learn_site_chrome(plan: RunPlan) -> int:
         # Earlier runs' counts without their text (~30 bytes a line); the text of the few
         # chrome lines is looked up afterwards.
         prior_files = committed_files(plan.out_dir, "site_lines")
-        prior = (pq.ParquetDataset(prior_files).read(columns=["source", "key", "n_docs", "prose"])
-                 if prior_files else None)
+        prior = read_committed(prior_files, ["source", "key", "n_docs", "prose"]) if prior_files else None
         chrome = chrome_lines(lambda columns: (read_staged(p, columns=columns) for p in parts),
                               min_docs=s.site_chrome_min_docs,
                               prose_min_docs=s.site_chrome_prose_min_docs, prior=prior,
@@ -416,8 +426,8 @@ def _with_prior_text(chrome: pa.Table, prior_files: list[str]) -> pa.Table:
     missing = chrome.filter(pc.equal(chrome["text"], ""))
     if not missing.num_rows or not prior_files:
         return chrome
-    found = pq.ParquetDataset(prior_files, filters=[("key", "in", missing["key"].to_pylist())]).read(
-        columns=["source", "key", "text"]).group_by(["source", "key"]).aggregate([("text", "min")])
+    found = read_committed(prior_files, ["source", "key", "text"], [("key", "in", missing["key"].to_pylist())]
+                           ).group_by(["source", "key"]).aggregate([("text", "min")])
     text_of = dict(zip(zip(found["source"].to_pylist(), found["key"].to_pylist(), strict=True),
                        found["text_min"].to_pylist(), strict=True))
     texts = [t or text_of.get((s, k), "") for s, k, t in zip(
@@ -445,8 +455,7 @@ def _committed_index(plan: RunPlan, layout: dict[str, int]) -> pa.Table | None:
             raise ValueError(f"the corpus {plan.out_dir} was deduplicated with "
                              f"{ {k: stored.get(k) for k in differ} }; this run uses "
                              f"{ {k: layout.get(k) for k in differ} }: {advice}")
-    return pq.ParquetDataset(files).read(columns=["doc_id", "block_idx", "exact_key", "band_keys",
-                                                  "anchors", "shingles"])
+    return read_committed(files, ["doc_id", "block_idx", "exact_key", "band_keys", "anchors", "shingles"])
 
 
 def _site_chrome(stage: Path) -> dict[str, frozenset[int]]:
@@ -826,11 +835,12 @@ def has_news(plan: RunPlan) -> bool:
 
 
 def publish_run(plan: RunPlan, summary: RunSummary | None = None) -> Path:
-    """Move every staged table into ``OUT/<table>/run=<id>/`` and commit the run.
+    """Commit the run, then move every staged table into ``OUT/<table>/run=<id>/``.
 
-    The intent is recorded first (``_corpus/pending.json``); each table's partition then appears
-    with one ``rename`` (``documents`` last); the new manifest, renamed into place, is the commit.
-    A crash before it leaves partitions the manifest does not list, removed by the next run.
+    The intent is recorded first (``_corpus/pending.json``); the new manifest, listing every file
+    of the run with its size and rows and renamed into place, is the commit; then each table's
+    partition appears with one ``rename`` (``documents`` last). A glob never shows a run that is not
+    committed; a crash after the commit is finished by the next run (:func:`~dedupe.corpus.recover`).
     A run with nothing new publishes nothing.
     """
     stage = Path(plan.staging_dir)
@@ -840,7 +850,7 @@ def publish_run(plan: RunPlan, summary: RunSummary | None = None) -> Path:
         with contextlib.suppress(OSError):
             stage.parent.rmdir()
         return out
-    begin_publish(out, plan.run_id, list(TABLES))
+    files: dict[str, dict[str, int]] = {}  # every file of the run, as the manifest lists it
     for table, schema in TABLES.items():
         staged = stage / table
         if not any(staged.glob("*.parquet")):
@@ -848,15 +858,16 @@ def publish_run(plan: RunPlan, summary: RunSummary | None = None) -> Path:
             with TableWriter(staged / "part-empty.parquet", schema, table=table,
                              metadata=_metadata(plan.run_id, plan.settings)):
                 pass
-        target = out / table / f"run={plan.run_id}"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staged.rename(target)
-        fsync_dir(target.parent)
+        for path in sorted(staged.glob("*.parquet")):
+            files[f"{table}/run={plan.run_id}/{path.name}"] = {
+                "bytes": path.stat().st_size, "rows": pq.read_metadata(path).num_rows}
+    begin_publish(out, plan.run_id, list(TABLES), stage)
     record: dict[str, Any] = {"run_id": plan.run_id, "committed": datetime.now(UTC).isoformat()}
     if summary is not None:
         record |= {"files": summary.files, "documents": summary.documents, "blocks": summary.blocks,
                    "errors": summary.n_errors}
-    Manifest.load(out).commit(out, record)
+    Manifest.load(out).commit(out, record | {"parts": files})
+    move_into_place(out, plan.run_id, list(TABLES), stage)
     end_publish(out)
     shutil.rmtree(stage)
     with contextlib.suppress(OSError):
@@ -870,16 +881,19 @@ def run_pipeline(inputs: Sequence[str | Path], out_dir: str | Path, settings: Se
     started = time.perf_counter()
     settings = settings or Settings()
     start_workers(settings.workers)  # first: forked workers would inherit the corpus lock
-    with open_corpus(out_dir, settings):
-        plan = plan_run(inputs, out_dir, settings, run_id)
-        read = read_batches(plan)
-        repeats = resolve_run(plan)
-        learn_site_chrome(plan)
-        clean_parts(plan)
-        dedup_run(plan)
-        labelled = assemble_parts(plan)
-        summary = summarize(plan, read, labelled, repeats, time.perf_counter() - started)
-        publish_run(plan, summary)
-        if has_news(plan):
-            write_html_report(out_dir, plan.run_id)
+    try:
+        with open_corpus(out_dir, settings):
+            plan = plan_run(inputs, out_dir, settings, run_id)
+            read = read_batches(plan)
+            repeats = resolve_run(plan)
+            learn_site_chrome(plan)
+            clean_parts(plan)
+            dedup_run(plan)
+            labelled = assemble_parts(plan)
+            summary = summarize(plan, read, labelled, repeats, time.perf_counter() - started)
+            publish_run(plan, summary)
+            if has_news(plan):
+                write_html_report(out_dir, plan.run_id)
+    finally:
+        stop_workers()  # the processes a run starts end with it
     return summary

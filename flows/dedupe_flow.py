@@ -23,7 +23,7 @@ from prefect.cache_policies import NO_CACHE
 
 from dedupe import pipeline, report
 from dedupe.html_report import write_html_report
-from dedupe.parallel import start_workers
+from dedupe.parallel import start_workers, stop_workers
 from dedupe.pipeline import BatchResult, RunPlan, RunSummary
 from dedupe.settings import Settings
 
@@ -110,8 +110,15 @@ def dedupe_flow(
 
     Returns the run summary as a dict (documents, blocks by label, errors by code, seconds).
     """
+    try:
+        return _run(inputs, out, settings or Settings(), run_id, distributed)
+    finally:
+        stop_workers()  # the processes a run starts end with it (under `serve` too)
+
+
+def _run(inputs: list[str] | None, out: str, settings: Settings, run_id: str | None,
+         distributed: bool) -> dict[str, Any]:
     started = time.perf_counter()
-    settings = settings or Settings()
     if not distributed:
         start_workers(settings.workers)  # they start while the flow plans (before the lock: see there)
     # The flow holds the corpus for the whole run: one writer at a time, recovery first.

@@ -16,6 +16,7 @@ import pytest
 
 from dedupe.pipeline import run_pipeline
 from dedupe.settings import Settings
+from tests.servers import alive
 from tests.test_pipeline import _labels, _syndicated_inputs
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -23,20 +24,36 @@ PROJECT = Path(__file__).resolve().parent.parent
 # A script (not ``python -c``: spawned and fork-server workers re-import the main module by path).
 RUN = """
 import json, os, sys, threading
-from dedupe import parallel
+from dedupe import parallel, pipeline
 from dedupe.pipeline import run_pipeline
 from dedupe.settings import Settings
+
+
+def children():
+    with open(f"/proc/{os.getpid()}/task/{os.getpid()}/children", encoding="utf-8") as fh:
+        return [int(pid) for pid in fh.read().split()]
+
+
+seen = {}
+
+
+def stop_workers():  # what the pool looked like at the end of the run, then the run's own ending
+    [pool] = parallel._pools.values()
+    pids = [p.pid for p in pool._processes.values()]
+    held = [os.readlink(f"/proc/{pid}/fd/{fd}") for pid in pids for fd in os.listdir(f"/proc/{pid}/fd")]
+    seen.update(method=pool._mp_context.get_start_method(), workers=pids, corpus_files=held,
+                children=len(children()))
+    parallel.stop_workers()
+
 
 if __name__ == "__main__":
     inputs, out, threads = sys.argv[1:]
     if threads == "thread":  # what a Prefect flow looks like to the pool: another Python thread
         threading.Thread(target=threading.Event().wait, daemon=True).start()
+    pipeline.stop_workers = stop_workers
     run_pipeline([inputs], out, Settings(batch_files=3, workers=2))
-    [pool] = parallel._pools.values()
-    pids = [p.pid for p in pool._processes.values()]
-    held = [os.readlink(f"/proc/{pid}/fd/{fd}") for pid in pids for fd in os.listdir(f"/proc/{pid}/fd")]
-    print(json.dumps({"method": pool._mp_context.get_start_method(), "workers": pids,
-                      "corpus_files": [h for h in held if h.startswith(out)]}))
+    seen["corpus_files"] = [h for h in seen["corpus_files"] if h.startswith(out)]
+    print(json.dumps(seen | {"children_after": children()}))
 """
 
 START_AND_WAIT = """
@@ -72,15 +89,9 @@ def test_workers_start_ready_and_give_the_corpus_of_one_process(tmp_path: Path, 
     assert report["method"] == method
     assert len(report["workers"]) == 2
     assert report["corpus_files"] == []  # no worker inherited the corpus lock or any output file
+    assert report["children"] >= 2 and report["children_after"] == []  # the run's processes end with it
     assert _labels(tmp_path / "two") == _labels(tmp_path / "one")
 
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", encoding="utf-8") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
 
 
 def test_workers_die_with_the_process_that_started_them(tmp_path: Path) -> None:
@@ -89,11 +100,11 @@ def test_workers_die_with_the_process_that_started_them(tmp_path: Path) -> None:
     try:
         assert proc.stdout is not None
         workers = json.loads(proc.stdout.readline())
-        assert len(workers) == 2 and all(_alive(pid) for pid in workers)
+        assert len(workers) == 2 and all(alive(pid) for pid in workers)
     finally:
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
     deadline = time.monotonic() + 10
-    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not any(_alive(pid) for pid in workers)
+    assert not any(alive(pid) for pid in workers)

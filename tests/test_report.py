@@ -131,3 +131,21 @@ def test_inspect_document_label_and_json(corpus: tuple[Path, str], seeds_dir: Pa
     missing = subprocess.run([str(BIN / "dedupe"), "inspect", str(out), "no-such-doc"], capture_output=True,
                              text=True, timeout=60)
     assert missing.returncode == 1 and "no document" in missing.stdout
+
+
+def test_inspect_escapes_terminal_control_sequences_in_article_text(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    story = ("The harbour council voted on Thursday to open a second ferry route between the old town pier "
+             "and the northern islands, ending two years of debate over cost and noise.\n"
+             "Councillors approved the plan by nine votes to four after a three-hour session.\x1b[2J\n") * 2
+    (tmp_path / "in" / "evil[bold].txt").write_text(story, encoding="utf-8")
+    run_pipeline([tmp_path / "in"], tmp_path / "out")
+    outputs = []
+    for args in (["evil[bold].txt"], ["--label", "duplicate"]):
+        shown = subprocess.run([str(BIN / "dedupe"), "inspect", str(tmp_path / "out"), *args],
+                               capture_output=True, text=True, timeout=60, env={**os.environ, "COLUMNS": "300"})
+        assert shown.returncode == 0, shown.stderr
+        assert "\x1b[2J" not in shown.stdout
+        assert "\\x1b[2J" in shown.stdout
+        outputs.append(shown.stdout)
+    assert "evil[bold].txt" in outputs[0]  # the name as it is, not read as markup

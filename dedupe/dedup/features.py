@@ -16,7 +16,7 @@ never the text: it only looks blocks up and verifies candidates.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import pyarrow as pa
@@ -160,15 +160,25 @@ def _distinct_and_anchors(hashes: np.ndarray, offsets: np.ndarray,
     return unique[:unique_offsets[-1]], unique_offsets, anchors[:anchor_offsets[-1]], anchor_offsets
 
 
+#: Within one document a block is compared with at most this many blocks before it, and keeps
+#: at most ``SAME_DOCUMENT_CANDIDATES`` of them: an article has a few hundred blocks; a 50 MB
+#: one-line "article" has a hundred thousand, and all its pairs would take hours and gigabytes.
+SAME_DOCUMENT_WINDOW: Final = 512
+SAME_DOCUMENT_CANDIDATES: Final = 16
+
+
 @njit(cache=True, nogil=True)
 def _same_document_overlaps_kernel(doc_start: Any, signatures: Any, sizes: Any, threshold: float,
-                                   earlier: Any, offsets: Any) -> None:
+                                   window: int, most: int, earlier: Any, offsets: Any) -> None:
     n_perm = signatures.shape[1]
     found = 0
     for b in range(signatures.shape[0]):
         offsets[b] = found
         n_b = sizes[b]
-        for a in range(doc_start[b], b):
+        kept = 0
+        for a in range(max(doc_start[b], b - window), b):
+            if kept == most:
+                break
             equal = 0
             for p in range(n_perm):
                 if signatures[a, p] == signatures[b, p]:
@@ -179,12 +189,14 @@ def _same_document_overlaps_kernel(doc_start: Any, signatures: Any, sizes: Any, 
             if shared / max(n_b, 1.0) >= threshold:
                 earlier[found] = a
                 found += 1
+                kept += 1
     offsets[signatures.shape[0]] = found
 
 
 def _same_document_overlaps(doc_of: Sequence[str], signatures: np.ndarray, offsets: np.ndarray,
                             containment: float) -> tuple[np.ndarray, np.ndarray]:
-    """Candidate pairs within each document, by estimated containment (all pairs compared).
+    """Candidate pairs within each document, by estimated containment (every pair of blocks at most
+    :data:`SAME_DOCUMENT_WINDOW` apart compared).
 
     An article that repeats a paragraph with a sentence reworded shares too little with its first
     copy for LSH at the Jaccard threshold; within one document every pair is cheap to estimate
@@ -202,7 +214,9 @@ def _same_document_overlaps(doc_of: Sequence[str], signatures: np.ndarray, offse
     for k in range(1, n):
         doc_start[k] = doc_start[k - 1] if doc_of[k] == doc_of[k - 1] else k
     sizes = np.diff(offsets).astype(np.float64)  # shingles per block (with repeats: an estimate)
-    earlier = np.empty(sum(k - int(doc_start[k]) for k in range(n)), np.int64)
+    before = np.minimum(np.arange(n) - doc_start, min(SAME_DOCUMENT_WINDOW, SAME_DOCUMENT_CANDIDATES))
+    earlier = np.empty(int(before.sum()), np.int64)
     pair_offsets = np.empty(n + 1, np.int64)
-    _same_document_overlaps_kernel(doc_start, signatures, sizes, containment * 0.7, earlier, pair_offsets)
+    _same_document_overlaps_kernel(doc_start, signatures, sizes, containment * 0.7, SAME_DOCUMENT_WINDOW,
+                                   SAME_DOCUMENT_CANDIDATES, earlier, pair_offsets)
     return earlier[:pair_offsets[-1]], pair_offsets

@@ -14,6 +14,7 @@ input root; one that leaves it is reported as an :class:`~dedupe.document.InputE
 
 from __future__ import annotations
 
+import errno
 import glob
 import os
 import stat
@@ -23,6 +24,7 @@ from pathlib import Path
 from dedupe.document import InputError, InputFile
 
 _GLOB_CHARS = set("*?[")
+_LOOP = "symlink loops back on itself; not followed"
 
 
 def _is_hidden(name: str) -> bool:
@@ -45,22 +47,48 @@ def _glob_root(pattern: str) -> Path:
 
 
 def _rel(path: Path, root: Path) -> str:
-    return path.relative_to(root).as_posix()
+    return printable_path(path.relative_to(root).as_posix())
+
+
+def printable_path(path: str) -> str:
+    """``path`` as it is written in the tables: a file name whose bytes are not UTF-8 (Python holds
+    them as lone surrogates) shows those bytes as ``\\xNN`` escapes, so it can be stored and read.
+
+    >>> printable_path(b"caf\\xe9.txt".decode("utf-8", "surrogateescape"))
+    'caf\\\\xe9.txt'
+    """
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return path
+
+
+def _resolved(path: Path) -> Path | None:
+    """Where a symlink leads, or None when it loops (or the chain is too long to follow)."""
+    try:
+        return path.resolve(strict=False)
+    except (RuntimeError, OSError):
+        return None
 
 
 def _check_file(path: Path, root: Path, rel: str | None = None) -> InputFile | InputError:
     """Validate one candidate file found under ``root`` (an absolute, resolved folder); ``rel`` is
     its path relative to ``root`` when the caller knows it."""
-    rel = _rel(path, root) if rel is None else rel
+    rel = _rel(path, root) if rel is None else printable_path(rel)
     try:
         st = os.lstat(path)  # one system call for the common case, a regular file
         if stat.S_ISLNK(st.st_mode):
-            target = path.resolve()
+            target = _resolved(path)
+            if target is None:
+                return InputError(rel, "discover", "symlink_loop", _LOOP)
             if not _inside(target, root):
                 return InputError(rel, "discover", "symlink_outside_root",
                                   f"symlink points outside the input root ({target}); not followed")
             st = path.stat()
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return InputError(rel, "discover", "symlink_loop", _LOOP)
         return InputError(rel, "discover", "unreadable", f"cannot stat file: {exc.strerror or exc}")
     if not stat.S_ISREG(st.st_mode):
         return InputError(rel, "discover", "not_regular_file",
@@ -72,7 +100,13 @@ def _check_file(path: Path, root: Path, rel: str | None = None) -> InputFile | I
 def _walk(root: Path) -> Iterator[InputFile | InputError]:
     found: list[InputFile | InputError] = []
     root_text = str(root)
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+
+    def unlisted(exc: OSError) -> None:  # a folder os.walk cannot list: say so, go on
+        folder = Path(exc.filename) if exc.filename else root
+        found.append(InputError(_rel(folder, root) if folder != root else ".", "discover", "unreadable",
+                                f"cannot list folder: {exc.strerror or exc}; its files were not read"))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unlisted, followlinks=False):
         here = Path(dirpath)
         # Relative paths by string slicing: pathlib's relative_to costs more than the stat.
         prefix = "" if dirpath == root_text else dirpath[len(root_text) + 1:].replace(os.sep, "/") + "/"
@@ -84,8 +118,11 @@ def _walk(root: Path) -> Iterator[InputFile | InputError]:
             if sub.is_symlink():
                 # Contents of a symlinked folder inside the root are reached through their real
                 # path anyway; one leaving the root must not be read.
-                target = sub.resolve()
-                if not _inside(target, root):
+                target = _resolved(sub)
+                if target is None:
+                    found.append(InputError(_rel(sub, root), "discover", "symlink_loop",
+                                            "symlinked folder loops back on itself; not followed"))
+                elif not _inside(target, root):
                     found.append(InputError(_rel(sub, root), "discover", "symlink_outside_root",
                                             f"symlinked folder points outside the input root "
                                             f"({target}); not followed"))

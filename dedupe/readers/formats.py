@@ -50,6 +50,9 @@ _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!docty
                          re.IGNORECASE | re.DOTALL)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _SNIFF_BYTES: Final = 65536
+#: Error rows one input file may write: the first ones, then one row counting the rest (a broken
+#: file of millions of lines must not write millions of rows).
+MAX_ERRORS_PER_INPUT: Final = 100
 
 
 def site_of_url(url: str | None) -> str:
@@ -106,7 +109,7 @@ def sniff_format(head: bytes) -> str:
         try:
             if isinstance(json.loads(first), dict):
                 return "jsonl"
-        except ValueError:
+        except (ValueError, RecursionError):
             pass
     return "text"
 
@@ -167,14 +170,18 @@ def _document(f: InputFile, raw_text: str, fmt: str, *, record: int | None = Non
 
 
 def _read_jsonl(f: InputFile, gz: bool, settings: Settings) -> Iterator[Document | InputError]:
-    limit = settings.max_record_bytes
+    limit, file_limit = settings.max_record_bytes, settings.max_file_bytes
+    if not gz and f.size > file_limit:
+        yield InputError(f.rel_path, "read", "oversized",
+                         f"file is {f.size:,} bytes, over the limit of {file_limit:,} (max_file_bytes)")
+        return
     try:
         stream = _open(f, gz)
     except InputProblem as problem:
         yield problem.at(f.rel_path)
         return
     with stream:
-        line_no = 0
+        line_no = read = 0
         while True:
             try:
                 line = stream.readline(limit + 1)
@@ -183,6 +190,12 @@ def _read_jsonl(f: InputFile, gz: bool, settings: Settings) -> Iterator[Document
                                  f"cannot read past line {line_no}: {exc}")
                 return
             if not line:
+                return
+            read += len(line)
+            if read > file_limit:  # a gzip stream says its size only once read
+                yield InputError(f.rel_path, "read", "oversized",
+                                 f"file decompresses to more than {file_limit:,} bytes (max_file_bytes); "
+                                 f"records after line {line_no} not read")
                 return
             line_no += 1
             if len(line) > limit and not line.endswith(b"\n"):
@@ -216,6 +229,8 @@ def _jsonl_record(f: InputFile, line: bytes, line_no: int) -> Document:
     except json.JSONDecodeError as exc:
         raise InputProblem("parse", "malformed_json",
                            f"malformed JSON: {exc.msg} at column {exc.colno}") from None
+    except RecursionError:
+        raise InputProblem("parse", "malformed_json", "JSON nested too deeply to read") from None
     if not isinstance(record, dict):
         raise InputProblem("parse", "malformed_json",
                            f"record is a JSON {type(record).__name__}, not an object")
@@ -234,7 +249,25 @@ def _jsonl_record(f: InputFile, line: bytes, line_no: int) -> Document:
 
 
 def read_input(f: InputFile, settings: Settings) -> Iterator[Document | InputError]:
-    """Yield the documents of one input file, and an :class:`InputError` for each unusable part."""
+    """Yield the documents of one input file, and an :class:`InputError` for each unusable part
+    (of its records: the first :data:`MAX_ERRORS_PER_INPUT`, then one that counts the others)."""
+    errors = 0
+    last: InputError | None = None
+    for item in _read_input(f, settings):
+        if isinstance(item, InputError) and item.record is not None:  # a file's own error always shows
+            errors += 1
+            if errors > MAX_ERRORS_PER_INPUT:
+                last = item
+                continue
+        yield item
+    if last is not None:
+        yield InputError(f.rel_path, last.stage, "more_errors",
+                         f"{errors - MAX_ERRORS_PER_INPUT:,} more unusable records in this file after the "
+                         f"first {MAX_ERRORS_PER_INPUT} (the last: {last.error} at record {last.record})",
+                         record=last.record)
+
+
+def _read_input(f: InputFile, settings: Settings) -> Iterator[Document | InputError]:
     _, gz = _strip_gz(f.rel_path)
     fmt = format_by_extension(f.rel_path)
     try:
