@@ -178,11 +178,15 @@ def run(
     if missing:
         raise typer.BadParameter(f"input not found: {', '.join(missing)}")
 
-    if out.is_dir():  # a damaged corpus says so before anything starts (the run checks again, locked)
+    if out.is_dir():  # a busy or damaged corpus says so before anything starts (the run checks again)
+        from dedupe.corpus import CorpusLock
         from dedupe.verify import quick_check
 
         try:
-            quick_check(out)
+            with CorpusLock(out, timeout=settings.lock_timeout):
+                quick_check(out)
+        except CorpusBusy as exc:
+            _fail(str(exc), EXIT_BUSY)
         except CorpusDamaged as exc:
             _fail(str(exc), EXIT_DAMAGED)
 

@@ -8,13 +8,14 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from dedupe import pipeline
-from dedupe.corpus import CorpusDamaged, Manifest
+from dedupe.corpus import CorpusDamaged, CorpusLock, Manifest
 from dedupe.pipeline import run_pipeline
 from dedupe.schema import TABLES
 from dedupe.settings import Settings
@@ -83,6 +84,14 @@ def test_verify_names_each_damaged_file_and_no_run_makes_it_worse(corpus: tuple[
             run_pipeline([scrape], out, Settings(workers=1))
         after = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
         assert after == before  # nothing written, nothing removed
+    else:  # a run that reads the damaged file stops, naming it; one that does not leaves it be
+        (scrape / "new.txt").write_text("A new story arrived today, with enough words in it to count as "
+                                        "a paragraph of its own for the pipeline.\n", encoding="utf-8")
+        try:
+            run_pipeline([scrape], out, Settings(workers=1))
+        except CorpusDamaged as exc:
+            assert rel in str(exc)
+        assert [p.path for p in verify(out)] == [rel]
 
 
 def test_repair_withdraws_a_damaged_run_and_the_next_run_reads_its_inputs_again(corpus: tuple[Path, Path]) -> None:
@@ -160,3 +169,16 @@ def test_a_run_is_invisible_until_committed_and_finished_after_a_crash_past_the_
     run_pipeline([seeds_dir], out, Settings(workers=1))  # rolls the crashed run forward, adds nothing
     assert Manifest.load(out).run_ids == [run_id]
     assert _count(out, "documents") == 5 and verify(out) == []
+
+
+def test_a_second_writer_stops_in_one_line_before_anything_starts(corpus: tuple[Path, Path]) -> None:
+    scrape, out = corpus
+    with CorpusLock(out, timeout=0):
+        started = time.monotonic()
+        busy = subprocess.run([str(BIN / "dedupe"), "run", str(scrape), "--out", str(out), "--set", "lock_timeout=1"],
+                              capture_output=True, text=True, timeout=120)
+        elapsed = time.monotonic() - started
+    assert busy.returncode == 75
+    assert "another run is writing" in busy.stderr and "Traceback" not in busy.stderr
+    assert len(busy.stderr.strip().splitlines()) == 1
+    assert elapsed < 8  # no Prefect server was started to say so

@@ -222,6 +222,8 @@ def _first(record: dict[str, Any], field: str) -> Any:
 
 
 def _jsonl_record(f: InputFile, line: bytes, line_no: int) -> Document:
+    if not line.lstrip().startswith(b"{"):  # cheap, for files of millions of bad lines
+        raise InputProblem("parse", "malformed_json", "record is not a JSON object (no opening {)")
     try:
         record = json.loads(line)
     except UnicodeDecodeError as exc:
