@@ -6,6 +6,9 @@ Each variant runs in a new Python process (as a user's command would), so start-
 - ``library``: ``dedupe.run_pipeline`` alone (the baseline);
 - ``flow, temporary server``: ``dedupe run`` with PREFECT_API_URL unset, so Prefect starts its own
   temporary API server in that process;
+- ``flow, local server``: ``dedupe run`` while ``dedupe server start`` runs (started and stopped
+  by this command, in its own PREFECT_HOME): what a user gets after one ``dedupe server start``;
+  target: at most 4x the library (issue 15);
 - ``flow, running server`` (with ``--api-url``): ``dedupe run`` against a ``prefect server start``.
 """
 
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -22,6 +26,14 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 LIBRARY = "import sys; from dedupe import run_pipeline; run_pipeline([sys.argv[1]], sys.argv[2])"
+#: ``dedupe run`` on the seeds with a local server: at most this many times the library's time.
+LOCAL_SERVER_TARGET = 4.0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def _time(cmd: list[str], env: dict[str, str]) -> float:
@@ -45,14 +57,31 @@ def main() -> None:
         variants.append(("library (baseline)", library, base_env))
         cli = [sys.executable, "-m", "dedupe.cli", "run", "seeds", "--out", f"{tmp}/flow", "--no-progress"]
         variants.append(("flow, temporary server", cli, base_env))
+        variants.append(("flow, local server", cli, base_env))
         if args.api_url:
             variants.append(("flow, running server", cli, base_env | {"PREFECT_API_URL": args.api_url}))
-        results = {name: [_time(cmd, env) for _ in range(args.repeat)] for name, cmd, env in variants}
+        results = {}
+        for name, cmd, env in variants:
+            server = [sys.executable, "-m", "dedupe.cli", "server"]
+            local = name == "flow, local server"
+            if local:
+                subprocess.run([*server, "start", "--port", str(_free_port())], cwd=PROJECT, env=env,
+                               check=True, stdout=subprocess.DEVNULL)
+            try:
+                results[name] = [_time(cmd, env) for _ in range(args.repeat)]
+            finally:
+                if local:
+                    subprocess.run([*server, "stop"], cwd=PROJECT, env=env, check=True,
+                                   stdout=subprocess.DEVNULL)
     baseline = statistics.median(results["library (baseline)"])
     print(f"{'variant':<26}{'median s':>10}{'min s':>9}{'max s':>9}{'x library':>11}")
     for name, times in results.items():
         med = statistics.median(times)
         print(f"{name:<26}{med:>10.2f}{min(times):>9.2f}{max(times):>9.2f}{med / baseline:>11.1f}")
+    ratio = statistics.median(results["flow, local server"]) / baseline
+    verdict = "PASS" if ratio <= LOCAL_SERVER_TARGET else "FAIL"
+    print(f"dedupe run with `dedupe server start`: {ratio:.1f} x the library   "
+          f"target <= {LOCAL_SERVER_TARGET:g} x  {verdict}")
 
 
 if __name__ == "__main__":

@@ -33,8 +33,9 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 _MB = 1024 * 1024
 #: Exit status when another run holds the corpus (EX_TEMPFAIL: try again later).
 EXIT_BUSY = 75
-#: Exit status of a run that failed (nothing committed) and of a damaged corpus (`dedupe verify`).
+#: Exit status of a run that failed (nothing committed), of a usage error and of a damaged corpus.
 EXIT_FAILED = 1
+EXIT_USAGE = 2
 EXIT_DAMAGED = 3
 
 
@@ -86,13 +87,51 @@ def _parse_settings(items: list[str]) -> dict[str, Any]:
         if not sep or name not in fields:
             raise ValueError(f"--set takes NAME=VALUE with NAME one of: {', '.join(sorted(fields))}")
         default = getattr(Settings, name)
-        if isinstance(default, bool):
-            out[name] = raw.strip().lower() in ("1", "true", "yes", "on")
-        elif default is None:  # an optional number (content_threshold): empty means "unset"
-            out[name] = float(raw) if raw.strip() else None
-        else:
-            out[name] = type(default)(raw)
+        try:
+            if isinstance(default, bool):
+                out[name] = raw.strip().lower() in ("1", "true", "yes", "on")
+            elif default is None:  # an optional number (content_threshold): empty means "unset"
+                out[name] = float(raw) if raw.strip() else None
+            else:
+                out[name] = type(default)(raw)
+        except ValueError:
+            kind = "a number" if isinstance(default, float | int) or default is None else "text"
+            raise ValueError(f"--set {name}={raw}: {name} takes {kind}") from None
     return out
+
+
+def _check_inputs(inputs: list[str]) -> None:
+    """Every input exists, or is a glob that matches something: else a usage error."""
+    import glob
+
+    for item in inputs:
+        if any(ch in item for ch in "*?[") and not Path(item).exists():
+            if not glob.glob(item, recursive=True):
+                _fail(f"no file matches {item}", EXIT_USAGE)
+        elif not Path(item).exists():
+            _fail(f"input not found: {item}", EXIT_USAGE)
+
+
+def _check_out(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        _fail(f"--out {out} is a file: give a folder (new or a corpus)", EXIT_USAGE)
+
+
+def _prefect_api() -> bool:
+    """Prefect's settings for this command, and which API it talks to: PREFECT_API_URL when set,
+    else the local server of `dedupe server start` when it runs (said on stderr), else none (a run
+    starts Prefect's temporary server). Call before anything imports Prefect: it reads them once."""
+    from dedupe import server
+
+    server.prefect_environment()
+    if os.environ.get("PREFECT_API_URL"):
+        return True
+    local = server.running()
+    if local is None:
+        return False
+    os.environ["PREFECT_API_URL"] = local.url
+    typer.secho(f"Prefect: the local server at {local.ui} (`dedupe server stop` ends it)", err=True, dim=True)
+    return True
 
 
 @app.command()
@@ -160,23 +199,21 @@ def run(
         "shingle_words": shingle_words, "lsh_bands": lsh_bands, "lsh_rows": lsh_rows,
         "near_duplicate_ratio": near_duplicate_ratio, "workers": workers,
     }
+    # Usage errors first, in one line each, before Prefect or any process starts.
     try:
         values.update(_parse_settings(setting or []))
         settings = Settings.from_mapping(values)
     except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
-    # Prefect's client-side telemetry obeys only this variable (prefect.toml turns off the server's);
-    # a data pipeline should not phone home by default. Set DO_NOT_TRACK=0 to allow it.
-    os.environ.setdefault("DO_NOT_TRACK", "1")
+        _fail(str(exc), EXIT_USAGE)
+    _check_inputs(inputs)
+    _check_out(out)
+    _prefect_api()
     from flows.runners import task_runner_for
 
     try:
         task_runner = task_runner_for(runner, address)
     except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
-    missing = [i for i in inputs if not any(ch in i for ch in "*?[") and not Path(i).exists()]
-    if missing:
-        raise typer.BadParameter(f"input not found: {', '.join(missing)}")
+        _fail(str(exc), EXIT_USAGE)
 
     if out.is_dir():  # a busy or damaged corpus says so before anything starts (the run checks again)
         from dedupe.corpus import CorpusLock
@@ -289,18 +326,28 @@ def serve(
     setting: Annotated[list[str] | None, typer.Option(
         "--set", help="A setting of the runs, NAME=VALUE (see dedupe/settings.py).")] = None,
 ) -> None:
-    """Serve the flow on a schedule (needs a running `prefect server start` and PREFECT_API_URL).
+    """Serve the flow on a schedule (needs a Prefect server: `dedupe server start`, or PREFECT_API_URL).
 
-    Runs until stopped. Trigger a run by hand with `prefect deployment run dedupe/NAME`.
+    Runs until stopped (SIGTERM, Ctrl-C). Trigger a run by hand with `prefect deployment run dedupe/NAME`.
     """
-    if not os.environ.get("PREFECT_API_URL"):
-        raise typer.BadParameter("schedules need a Prefect server: start `prefect server start` and set "
-                                 "PREFECT_API_URL (see the README)")
     try:
         settings = Settings.from_mapping(_parse_settings(setting or []))
     except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
-    os.environ.setdefault("DO_NOT_TRACK", "1")
+        _fail(str(exc), EXIT_USAGE)
+    _check_inputs(inputs)
+    _check_out(out)
+    has_api = _prefect_api()
+    from prefect.client.schemas.schedules import CronSchedule
+    from pydantic import ValidationError
+
+    try:
+        CronSchedule(cron=cron)
+    except ValidationError as exc:
+        _fail(f"--cron {cron!r} is not a cron schedule ({exc.errors()[0]['msg']}); e.g. \"*/15 * * * *\"",
+              EXIT_USAGE)
+    if not has_api:
+        _fail("schedules need a Prefect server that outlives this command: `dedupe server start` "
+              "(or set PREFECT_API_URL)", EXIT_USAGE)
     parameters = {"inputs": [str(Path(i).resolve()) for i in inputs], "out": str(out.resolve()),
                   "settings": dataclasses.asdict(settings)}
 
@@ -469,6 +516,47 @@ def verify(
             show(f"{len(problems)} problem(s); `dedupe verify {corpus} --repair` repairs what it safely can")
         raise typer.Exit(EXIT_DAMAGED)
     show(f"{corpus}: sound")
+
+
+server_app = typer.Typer(help="A local Prefect server for fast runs and schedules: start, stop, status.",
+                         no_args_is_help=True)
+app.add_typer(server_app, name="server")
+
+
+@server_app.command("start")
+def server_start(port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 4200) -> None:
+    """Start a Prefect server on loopback that later `dedupe run` and `dedupe serve` use (seconds
+    faster per run than Prefect's temporary server); it runs until `dedupe server stop`."""
+    from dedupe import server
+
+    try:
+        local = server.start(port)
+    except RuntimeError as exc:
+        _fail(str(exc), EXIT_FAILED)
+    typer.echo(f"Prefect server running: UI {local.ui}, API {local.url} (pid {local.pid}, log {local.log}); "
+               "`dedupe server stop` ends it")
+
+
+@server_app.command("stop")
+def server_stop() -> None:
+    """Stop the server `dedupe server start` started, and every process of it."""
+    from dedupe import server
+
+    stopped = server.stop()
+    typer.echo("no local Prefect server was running" if stopped is None else
+               f"stopped the Prefect server at {stopped.ui} (pid {stopped.pid})")
+
+
+@server_app.command("status")
+def server_status() -> None:
+    """Whether the local Prefect server runs (exit status 0) or not (1)."""
+    from dedupe import server
+
+    local = server.running()
+    if local is None:
+        typer.echo("no local Prefect server is running (`dedupe server start` starts one)")
+        raise typer.Exit(1)
+    typer.echo(f"running: UI {local.ui}, API {local.url} (pid {local.pid})")
 
 
 @app.command()

@@ -54,9 +54,14 @@ def _rows(out_dir: str | Path, table: str, columns: list[str], where: pc.Express
 
 def find_document(out_dir: str | Path, key: str) -> dict[str, Any]:
     """The committed document whose ``doc_id`` is ``key``, else whose path is ``key`` (or ends with
-    ``/key``); the latest run's when a path was read more than once."""
+    ``/key``), else ``key`` as typed on the command line with its input folder in front
+    (``seeds/001.txt`` for the stored ``001.txt``); the latest run's when a path was read more
+    than once."""
+    parts = Path(key).parts
+    shorter = ["/".join(parts[k:]) for k in range(1, len(parts))]
     for where in (pc.field("doc_id") == key, pc.field("path") == key,
-                  pc.ends_with(pc.field("path"), pattern="/" + key)):
+                  pc.ends_with(pc.field("path"), pattern="/" + key),
+                  *(pc.field("path") == tail for tail in shorter)):
         rows = _rows(out_dir, "documents", DOCUMENT_COLUMNS, where)
         if rows:
             return max(rows, key=lambda r: r["run_id"])

@@ -21,6 +21,7 @@ Elsewhere than Linux the command runs in this process, as it is.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
 import os
@@ -135,6 +136,10 @@ def supervised(command: Callable[[], int], enabled: bool = True) -> int:
 
             traceback.print_exc()
         finally:
+            # What a normal exit runs (Prefect sends its last run logs to the API, stops its
+            # temporary server; logging flushes), then nothing of the caller's stack.
+            with contextlib.suppress(BaseException):
+                atexit._run_exitfuncs()
             sys.stdout.flush()
             sys.stderr.flush()
             end_descendants()
