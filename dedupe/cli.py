@@ -6,6 +6,7 @@ works whatever runs the tasks) and ends with a summary table.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -27,6 +28,7 @@ from dedupe.document import LABELS
 from dedupe.pipeline import new_run_id, staging_dir
 from dedupe.processes import supervised
 from dedupe.settings import Settings
+from dedupe.writers.staging import SUFFIX
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn a folder of scraped news pages into a clean, deduplicated Parquet corpus.")
@@ -39,24 +41,46 @@ EXIT_USAGE = 2
 EXIT_DAMAGED = 3
 
 
+def stage_progress(stage: Path) -> tuple[str, int | None, int, str]:
+    """Where a run is, read from its staging folder (whatever runs the tasks): the stage, its total
+    (None before the plan), how much of it is done, and what is counted. Every stage's outputs
+    appear by rename, complete, so counting them is counting what is done."""
+    try:
+        plan = json.loads((stage / "plan.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "starting Prefect", None, 0, ""
+
+    def count(folder: str, pattern: str) -> int:
+        return sum(1 for _ in (stage / folder).glob(pattern)) if (stage / folder).is_dir() else 0
+
+    read = 0
+    for marker in list((stage / "done").glob("*.json")) if (stage / "done").is_dir() else []:
+        with contextlib.suppress(OSError, ValueError, KeyError):
+            read += json.loads(marker.read_text(encoding="utf-8"))["files"]
+    docs = stage / "documents"
+    staged = {f.name.removesuffix(SUFFIX) for f in docs.glob(f"*{SUFFIX}")} if docs.is_dir() else set()
+    finished = {f.stem for f in docs.glob("*.parquet")} if docs.is_dir() else set()
+    parts = len(staged | finished)  # a part's working file gives way to its final one
+    cleaned = count("labels", f"*{SUFFIX}")
+    if read < plan["n_files"] and not cleaned:
+        return "reading", plan["n_files"], read, "files"
+    if cleaned < parts:
+        return "cleaning", parts, cleaned, "parts"
+    decided = count("dedup/decisions", f"*{SUFFIX}")
+    if decided < parts:
+        return "deduplicating", parts, decided, "parts"
+    if len(finished) < parts:
+        return "writing", parts, len(finished), "parts"
+    return "publishing", parts, parts, "parts"
+
+
 def _poll_progress(stage: Path, progress: Progress, task_id: Any, stop: threading.Event) -> None:
-    """Update the bar from the staging folder: plan.json gives the total, done/*.json the progress."""
-    total_set = False
+    """Update the bar from the staging folder (:func:`stage_progress`) until the run ends."""
     while not stop.wait(0.2):
-        if not total_set and (stage / "plan.json").exists():
-            try:
-                plan = json.loads((stage / "plan.json").read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                continue
-            progress.update(task_id, total=plan["n_files"], description="reading")
-            total_set = True
-        done = 0
-        for marker in list((stage / "done").glob("*.json")) if (stage / "done").exists() else []:
-            try:
-                done += json.loads(marker.read_text(encoding="utf-8"))["files"]
-            except (OSError, ValueError, KeyError):
-                continue
-        progress.update(task_id, completed=done)
+        if not stage.is_dir() and progress.tasks[0].total is not None:
+            continue  # published: the staging folder is gone
+        what, total, done, unit = stage_progress(stage)
+        progress.update(task_id, description=what, total=total, completed=done, unit=unit)
 
 
 def _summary_table(summary: dict[str, Any]) -> Table:
@@ -273,10 +297,10 @@ def _run_flow(inputs: list[str], out: Path, settings: Settings, task_runner: Any
     stop = threading.Event()
     show = progress and console.is_terminal and not as_json
     bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TextColumn("files"), TimeElapsedColumn(), console=console, disable=not show,
+                   TextColumn("{task.fields[unit]}"), TimeElapsedColumn(), console=console, disable=not show,
                    transient=True)
     with bar:
-        task_id = bar.add_task("starting Prefect", total=None)
+        task_id = bar.add_task("starting Prefect", total=None, unit="")
         poller = threading.Thread(target=_poll_progress,
                                   args=(staging_dir(out, run_id), bar, task_id, stop), daemon=True)
         poller.start()
@@ -516,6 +540,47 @@ def verify(
             show(f"{len(problems)} problem(s); `dedupe verify {corpus} --repair` repairs what it safely can")
         raise typer.Exit(EXIT_DAMAGED)
     show(f"{corpus}: sound")
+
+
+@app.command()
+def sql(
+    corpus: Annotated[Path, typer.Argument(help="The corpus folder (what --out wrote).")],
+    query: Annotated[str | None, typer.Argument(help="A DuckDB query over the views (documents...).")] = None,
+    csv: Annotated[bool, typer.Option(help="Print the result as CSV.")] = False,
+) -> None:
+    """Query the committed corpus with DuckDB: one view per table over the files of committed runs,
+    columns described as in the contract. Without a query: how to open the views elsewhere."""
+    from dedupe.views import VIEWS_FILE, connect, write_views
+
+    if not (corpus / "_corpus" / "manifest.json").is_file():
+        _fail(f"{corpus} is not a dedupe corpus (no _corpus/manifest.json)", EXIT_USAGE)
+    if query is None:
+        path = write_views(corpus)
+        typer.echo(f"views of every table: {path}\n  duckdb -init {path}\n  "
+                   f"python: duckdb.connect().execute(open({str(path)!r}).read())")
+        return
+    import duckdb
+
+    try:
+        result = connect(corpus).sql(query)
+    except duckdb.Error as exc:
+        _fail(f"query failed: {str(exc).splitlines()[0]} (views: {corpus}/_corpus/{VIEWS_FILE})", EXIT_USAGE)
+    if result is None:
+        return
+    if csv:
+        import csv as csv_module
+        import sys
+
+        writer = csv_module.writer(sys.stdout)
+        writer.writerow(result.columns)
+        writer.writerows(result.fetchall())
+        return
+    table = Table(show_header=True, header_style="bold")
+    for column in result.columns:
+        table.add_column(column, overflow="fold")
+    for row in result.fetchall():
+        table.add_row(*(escape(printable("" if v is None else str(v))) for v in row))
+    Console().print(table)
 
 
 server_app = typer.Typer(help="A local Prefect server for fast runs and schedules: start, stop, status.",

@@ -53,15 +53,20 @@ def _state(out_dir: str | Path) -> Path:
     return path
 
 
-def write_json_atomically(path: Path, data: Any) -> None:
-    """Write ``data`` beside ``path``, fsync, rename over it: readers see the old or the new file."""
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write ``text`` beside ``path``, fsync, rename over it: readers see the old or the new file."""
     tmp = path.with_name(f".{path.name}.tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=1)
+        fh.write(text)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
     fsync_dir(path.parent)
+
+
+def write_json_atomically(path: Path, data: Any) -> None:
+    """:func:`write_text_atomically` of ``data`` as JSON."""
+    write_text_atomically(path, json.dumps(data, indent=1))
 
 
 class CorpusLock:

@@ -63,6 +63,7 @@ from dedupe.corpus import (
     recover,
     remove_abandoned_staging,
 )
+from dedupe.dates import parse_published
 from dedupe.dedup.deduplicator import Deduplicator, DocumentStats
 from dedupe.dedup.features import FEATURES, FeatureComputer
 from dedupe.dedup.order import document_order
@@ -87,6 +88,7 @@ from dedupe.schema import (
     DOC_STATS,
     DOCUMENTS,
     INDEX,
+    SCHEMA_VERSION,
     SIGNATURES,
     SITE_CHROME,
     SITE_LINES,
@@ -95,6 +97,7 @@ from dedupe.schema import (
 from dedupe.segment import segment
 from dedupe.settings import Settings
 from dedupe.verify import quick_check
+from dedupe.views import write_views
 from dedupe.writers.corpus import STAGED_TABLES, CorpusPartWriter, part_writer
 from dedupe.writers.parquet import TableWriter
 from dedupe.writers.staging import SUFFIX, StagingWriter, read_staged
@@ -126,6 +129,8 @@ class RunPlan:
     n_discovery_errors: int
     settings: Settings = field(default_factory=Settings)
     n_unchanged: int = 0  #: input files skipped: already in the corpus, same size and time
+    #: When the run started (ISO 8601, UTC): the ``added`` of its documents.
+    started: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
 
 
 @contextlib.contextmanager
@@ -133,7 +138,8 @@ def open_corpus(out_dir: str | Path, settings: Settings) -> Iterator[None]:
     """Hold the corpus for a run: the lock, then recovery of a run that died while publishing and
     removal of abandoned staging folders."""
     with CorpusLock(out_dir, timeout=settings.lock_timeout):
-        recover(out_dir)
+        if recover(out_dir) is None and (Path(out_dir) / "_corpus" / "manifest.json").exists():
+            write_views(out_dir)  # a run rolled forward (or none pending): the views follow the manifest
         remove_abandoned_staging(out_dir)
         quick_check(out_dir)  # never build on a damaged corpus
         yield
@@ -735,7 +741,7 @@ def assemble_part(plan: RunPlan, part: str) -> BatchResult:
     blocks = blocks.set_column(blocks.schema.get_field_index("score"), "score", labels["score"])
     docs = _assemble_documents(read_staged(docs_path), blocks, label,
                                read_staged(stage / "docfacts" / f"{part}{SUFFIX}"),
-                               stage / "dedup" / "documents" / f"{part}{SUFFIX}")
+                               stage / "dedup" / "documents" / f"{part}{SUFFIX}", plan.started)
     meta = _metadata(plan.run_id, plan.settings)
     rows = plan.settings.rows_per_group
     # The final files appear (atomically) beside the working files, which are then removed.
@@ -755,14 +761,22 @@ def assemble_part(plan: RunPlan, part: str) -> BatchResult:
 
 
 def _assemble_documents(docs: pa.Table, blocks: pa.Table, label: list[str], facts: pa.Table,
-                        stats_path: Path) -> pa.Table:
+                        stats_path: Path, started: str) -> pa.Table:
     """The documents of a part with what cleaning and deduplication decided: facts, label counts,
     the clean body and the duplicate shares."""
     n_blocks = docs["n_blocks"].to_numpy()
     doc_of_row = np.repeat(np.arange(docs.num_rows), n_blocks)
     labels = np.array(label, dtype=object)
-    for name in ("title", "author", "published"):
+    for name in ("title", "author"):
         docs = docs.set_column(docs.schema.get_field_index(name), name, facts[name])
+    raw = facts["published"].to_pylist()
+    dates = [parse_published(r) for r in raw]
+    for name, values, type_ in (
+            ("published", [d.timestamp if d else None for d in dates], DOCUMENTS.field("published").type),
+            ("published_raw", raw, pa.string()),
+            ("published_precision", [d.precision if d else None for d in dates], pa.string()),
+            ("added", [datetime.fromisoformat(started)] * docs.num_rows, DOCUMENTS.field("added").type)):
+        docs = docs.set_column(docs.schema.get_field_index(name), name, pa.array(values, type_))
     for name in LABELS:
         counts = np.bincount(doc_of_row[labels == name], minlength=docs.num_rows).astype(np.int32)
         docs = docs.set_column(docs.schema.get_field_index(f"n_{name}"), f"n_{name}", pa.array(counts))
@@ -862,13 +876,15 @@ def publish_run(plan: RunPlan, summary: RunSummary | None = None) -> Path:
             files[f"{table}/run={plan.run_id}/{path.name}"] = {
                 "bytes": path.stat().st_size, "rows": pq.read_metadata(path).num_rows}
     begin_publish(out, plan.run_id, list(TABLES), stage)
-    record: dict[str, Any] = {"run_id": plan.run_id, "committed": datetime.now(UTC).isoformat()}
+    record: dict[str, Any] = {"run_id": plan.run_id, "committed": datetime.now(UTC).isoformat(),
+                              "schema_version": SCHEMA_VERSION}
     if summary is not None:
         record |= {"files": summary.files, "documents": summary.documents, "blocks": summary.blocks,
                    "errors": summary.n_errors}
     Manifest.load(out).commit(out, record | {"parts": files})
     move_into_place(out, plan.run_id, list(TABLES), stage)
     end_publish(out)
+    write_views(out)
     shutil.rmtree(stage)
     with contextlib.suppress(OSError):
         stage.parent.rmdir()  # only when no other run is staging

@@ -7,7 +7,7 @@ the files cannot drift apart.
 >>> DOCUMENTS.field("doc_id").type
 DataType(string)
 >>> SCHEMA_VERSION
-'2'
+'3'
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Final
 
 import pyarrow as pa
 
-SCHEMA_VERSION: Final = "2"
+SCHEMA_VERSION: Final = "3"
 
 
 def _f(name: str, type_: pa.DataType, description: str, nullable: bool = True) -> pa.Field:
@@ -38,7 +38,12 @@ DOCUMENTS: Final = pa.schema([
     _f("url", pa.string(), "URL from the page metadata or the JSON record."),
     _f("title", pa.string(), "Headline from metadata (or, from the cleaner, the title block)."),
     _f("author", pa.string(), "Author from metadata or a recognised byline."),
-    _f("published", pa.string(), "Publication date, ISO 8601 when it could be parsed, else as given."),
+    _f("published", pa.timestamp("us", tz="UTC"), "When the article was published, in UTC: from the page's "
+       "metadata, else its byline or dateline (`dedupe/dates.py`); a date without a time is midnight UTC "
+       "(see `published_precision`), a time without a zone is taken as UTC. Null when no date was found."),
+    _f("published_raw", pa.string(), "The string `published` was read from, as the page gave it."),
+    _f("published_precision", pa.string(), "How much of `published` the string said: `day`, `minute` or "
+       "`second`; null with `published`."),
     _f("raw_text", pa.large_string(), "The decoded input, untouched (HTML markup for HTML inputs).", False),
     _f("extracted_text", pa.large_string(), "Text the blocks index into when it is not `raw_text`: for "
        "HTML, the page's visible blocks, one per line; null for text inputs."),
@@ -53,11 +58,15 @@ DOCUMENTS: Final = pa.schema([
        "duplicate blocks) that duplicate blocks of *other* documents.", False),
     _f("near_duplicate_of", pa.string(), "The document most of them copy, when `duplicate_ratio` reaches "
        "`near_duplicate_ratio` (default 0.8): this article is a copy of that one."),
+    _f("added", pa.timestamp("us", tz="UTC"), "When the run that added the document started (it commits "
+       "at its end: the manifest's `committed`).", False),
     _RUN_ID,
 ])
 
 BLOCKS: Final = pa.schema([
     _f("doc_id", pa.string(), "Document of the block.", False),
+    _f("source", pa.string(), "The site of its document (as `documents.source`): per-site questions "
+       "need no join.", False),
     _f("block_idx", pa.int32(), "0-based position of the block in its document.", False),
     _f("start", pa.int32(), "Offset of the first character in `coalesce(extracted_text, raw_text)`.", False),
     _f("end", pa.int32(), "Offset past the last character: `base_text[start:end] == text`.", False),
@@ -184,7 +193,7 @@ LINE_STATS: Final = pa.schema([
     pa.field("next_key", pa.int64()),
 ])
 
-_DESCRIPTIONS: Final = {
+DESCRIPTIONS: Final = {
     "documents": "One row per distinct article (by `doc_id`).",
     "blocks": "One row per block (line or sentence group) of each document, with its label and provenance.",
     "errors": "One row per input (file or JSON record) that could not be used, and why.",
@@ -201,7 +210,7 @@ def schema_markdown() -> str:
     """The contract as Markdown tables (pasted into the README)."""
     out: list[str] = []
     for name, schema in TABLES.items():
-        out.append(f"#### `{name}/` — {_DESCRIPTIONS[name]}\n")
+        out.append(f"#### `{name}/` — {DESCRIPTIONS[name]}\n")
         out.append("| column | type | null | meaning |\n|---|---|---|---|")
         for field in schema:
             desc = (field.metadata or {}).get(b"description", b"").decode()

@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dedupe.corpus import STATE_DIR, CorpusDamaged, Manifest, write_json_atomically
-from dedupe.schema import TABLES
+from dedupe.schema import SCHEMA_VERSION, TABLES
 
 QUARANTINE = "quarantine"
 
@@ -110,9 +110,16 @@ def _pending_run(out: Path) -> str | None:
 
 def quick_check(out_dir: str | Path) -> None:
     """Raise :class:`CorpusDamaged` naming what is wrong, unless every committed file is there at
-    its committed size (one ``stat`` a file: run before every run, with the lock held)."""
+    its committed size (one ``stat`` a file: run before every run, with the lock held), and the
+    corpus was written by this version of the output contract."""
     out = Path(out_dir)
-    problems = _stat_problems(out, Manifest.load(out))
+    manifest = Manifest.load(out)
+    older = sorted({str(r.get("schema_version", "2 or earlier")) for r in manifest.runs} - {SCHEMA_VERSION})
+    if older:
+        raise CorpusDamaged(f"{out} was written by output contract v{older[0]}; this version of "
+                            f"dedupe writes v{SCHEMA_VERSION} (see the README's output contract): "
+                            "write a new corpus")
+    problems = _stat_problems(out, manifest)
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise CorpusDamaged(f"{out}: {problems[0]}{more}. Nothing was written. `dedupe verify {out}` "
@@ -224,8 +231,10 @@ def _adopt(out: Path) -> list[str]:
             _quarantine(out, run_id)
             done.append(f"moved the incomplete run {run_id} to {STATE_DIR}/{QUARANTINE}/")
             continue
+        first = out / next(iter(files))
+        written_by = (pq.read_schema(first).metadata or {}).get(b"dedupe.schema_version", b"unknown").decode()
         runs.append({"run_id": run_id, "committed": None, "adopted": datetime.now(UTC).isoformat(),
-                     "parts": files})
+                     "schema_version": written_by, "parts": files})
         done.append(f"adopted run {run_id}")
     (out / STATE_DIR).mkdir(exist_ok=True)
     write_json_atomically(out / STATE_DIR / "manifest.json", {"version": 1, "runs": runs})

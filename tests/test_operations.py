@@ -5,7 +5,6 @@ in the API, and no connection but loopback from a run started outside the projec
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -15,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from dedupe.processes import descendants
 from tests.servers import BIN, alive, free_port, quiet_env
 
 # (arguments, what the one line says); every case exits 2.
@@ -108,8 +106,6 @@ def test_a_run_outside_the_project_connects_to_nothing_but_loopback(tmp_path: Pa
     outside = [line for line in connects if ("AF_INET" in line and "127.0.0.1" not in line)
                or ("AF_INET6" in line and "::1" not in line)]
     assert outside == [], outside[:5]
-    assert not [pid for pid in descendants(os.getpid()) if alive(pid) and pid != os.getpid()
-                and "prefect" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")]
 
 
 def test_the_local_server_state_is_never_trusted_blindly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -120,3 +116,33 @@ def test_the_local_server_state_is_never_trusted_blindly(tmp_path: Path, monkeyp
                                                             "log": "x"}))
     assert server.running() is None  # a dead pid, a port that does not answer: not a server
     assert sys.executable  # the module imports without Prefect
+
+
+def test_the_progress_follows_every_stage_with_counts(tmp_path: Path, seeds_dir: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from dedupe import pipeline
+    from dedupe.cli import stage_progress
+    from dedupe.settings import Settings
+
+    seen: list[tuple[str, int | None, int, str]] = []
+
+    def looking(stage_fn_name: str) -> None:
+        real = getattr(pipeline, stage_fn_name)
+
+        def wrapped(plan: pipeline.RunPlan, *args: object) -> object:
+            seen.append(stage_progress(Path(plan.staging_dir)))
+            result = real(plan, *args)
+            seen.append(stage_progress(Path(plan.staging_dir)))
+            return result
+
+        monkeypatch.setattr(pipeline, stage_fn_name, wrapped)
+
+    for name in ("read_batches", "clean_parts", "dedup_run", "assemble_parts", "publish_run"):
+        looking(name)
+    pipeline.run_pipeline([seeds_dir], tmp_path / "out", Settings(batch_files=2, workers=1))
+    parts = 3
+    assert seen == [("reading", 5, 0, "files"), ("cleaning", parts, 0, "parts"),
+                    ("cleaning", parts, 0, "parts"), ("deduplicating", parts, 0, "parts"),
+                    ("deduplicating", parts, 0, "parts"), ("writing", parts, 0, "parts"),
+                    ("writing", parts, 0, "parts"), ("publishing", parts, parts, "parts"),
+                    ("publishing", parts, parts, "parts"), ("starting Prefect", None, 0, "")]

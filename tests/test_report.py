@@ -118,6 +118,10 @@ def test_inspect_document_label_and_json(corpus: tuple[Path, str], seeds_dir: Pa
     assert shown.returncode == 0, shown.stderr
     assert "[duplicate:exact of block 5 in 001_927cb4e43b5f7477.txt" in shown.stdout
     assert "[chrome:dateline]" in shown.stdout
+    # The README's example names the file as the run was given it: with its input folder.
+    as_typed = subprocess.run([str(BIN / "dedupe"), "inspect", str(out), f"seeds/{SEED_001}"], capture_output=True,
+                              text=True, env=env, timeout=60)
+    assert as_typed.returncode == 0 and as_typed.stdout == shown.stdout
     as_json = json.loads(subprocess.run([str(BIN / "dedupe"), "inspect", str(out), SEED_001, "--json"],
                                         capture_output=True, text=True, timeout=60).stdout)
     line_7 = next(b for b in as_json["blocks"] if b["block_idx"] == 6)

@@ -38,6 +38,7 @@ decided it. Steps, in order:
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import threading
@@ -110,6 +111,9 @@ GUARD_MIN_WORDS: Final = 20
 GUARD_MIN_PROSE: Final = 100
 GUARD_PROSE_SHARE: Final = 0.5
 GUARD_MIN_SCORE: Final = 0.05
+#: A paragraph of at least this many words starts a story body (what the page's own dateline precedes).
+DATE_BODY_WORDS: Final = 20
+DATE_BODY_GAP: Final = 2
 #: A block the model doubts is kept between two kept blocks when it scores this share of the threshold.
 BRIDGE_SHARE: Final = 0.5
 #: Weights of the main-body score (per line; a prose line scores its word count).
@@ -231,6 +235,8 @@ class _Labeller:
         self.scores: np.ndarray | None = None
         #: Blocks the catastrophe guard gave back to the article.
         self.guarded: set[int] = set()
+        #: Blocks that are a date (and time): the page's own is the one beside its headline.
+        self.datelines: list[int] = []
         #: Doubtful blocks kept because the blocks on both sides are article text.
         self.bridged: set[int] = set()
         #: Reasons given by the chrome-section step (a heading and the links under it).
@@ -270,14 +276,36 @@ class _Labeller:
                 self.set(i, "chrome", "chrome:author_bio")
             elif facts.dateline:
                 self.set(i, "chrome", "chrome:dateline")
-                if not self.doc.published:
-                    self.doc.published = normalise_date(self.blocks[i].text)
+                self.datelines.append(i)
             elif facts.byline:
                 self.set(i, "chrome", "chrome:byline")
                 if not self.doc.author:
                     self.doc.author = facts.byline
             elif facts.features.emoji >= 2 and facts.features.words < 40:
                 self.set(i, "chrome", "chrome:promo")
+
+    def date_of_page(self) -> None:
+        """``published``, when the metadata gave none: the first dateline the story's running
+        text follows closely (at most DATE_BODY_GAP lines of three words or more between them: a
+        story's date sits between its headline and its first paragraph, share buttons aside; the
+        navigation's "today" is followed by menus and headlines), else the one followed closest,
+        else the first."""
+        if self.doc.published or not self.datelines:
+            return
+        words = [f.features.words for f in self.facts]
+        prose = [i for i, f in enumerate(self.facts)
+                 if f.features.prose and f.features.words >= DATE_BODY_WORDS]
+
+        def gap_to_body(i: int) -> int:
+            k = bisect.bisect_right(prose, i)
+            if k == len(prose):
+                return len(self.facts)
+            return sum(1 for j in range(i + 1, prose[k]) if words[j] >= 3)
+
+        gaps = [gap_to_body(i) for i in self.datelines]
+        close = [i for i, gap in zip(self.datelines, gaps, strict=True) if gap <= DATE_BODY_GAP]
+        best = close[0] if close else self.datelines[gaps.index(min(gaps))]
+        self.doc.published = normalise_date(self.blocks[best].text)
 
     # --- 2. site chrome ---------------------------------------------------------------------------
     def site_chrome(self, keys: Collection[int]) -> None:
@@ -712,6 +740,7 @@ def prepare(docs: Sequence[Document], settings: Settings,
         labeller.site_chrome(site_chrome.get(d.source, ()))
         labeller.chrome_sections()
         labeller.title(None)
+        labeller.date_of_page()
         labellers.append(labeller)
     return labellers
 

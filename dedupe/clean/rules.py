@@ -90,7 +90,8 @@ _MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?
            r"janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|dezembro)")
 _WEEKDAYS = (r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?|"
              r"понеділок|вівторок|середа|четвер|п'ятниця|субота|неділя")
-_TIME = r"\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*(?:[a-z]{2,4})(?:[+-]\d+)?)?"
+_TIME = (r"(?:\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.?m\.?)"  # 09:24, 3:05 pm, 3 AM
+         r"(?:\s*(?:[a-z]{2,4})(?:[+-]\d+)?)?")
 _DATE = (rf"(?:(?:{_WEEKDAYS}),?\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{_MONTHS}\.?,?\s+\d{{4}}"
          rf"|{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}(?:[T ]{_TIME})?"
          rf"|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}})")
@@ -98,7 +99,8 @@ _DATE = (rf"(?:(?:{_WEEKDAYS}),?\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{_MONTHS}
 #: A block that is a date, a time, or both ("11 April 2025, 09:24", "2025-04-11", "Updated 3:05 PM EST").
 DATELINE: Final = re.compile(
     rf"^(?:(?:published|updated|posted|last updated|опубліковано|оновлено|опубликовано)\s*(?:on|at)?:?\s*)?"
-    rf"(?:{_DATE})(?:\s*(?:,|at|\||·|-|о|в)?\s*{_TIME})?\s*$|^(?:updated\s+)?{_TIME}\s*$",
+    rf"(?:{_DATE})(?:\s*(?:,|at|\||·|-|о|в)?\s*{_TIME})?(?:\s*updated\b.{{0,30}})?\s*$"
+    rf"|^(?:updated\s+)?{_TIME}\s*$",
     re.IGNORECASE,
 )
 

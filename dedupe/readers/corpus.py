@@ -19,7 +19,7 @@ from dedupe.document import Block, Document
 from dedupe.readers.html import LINE_FEATURES
 
 _DOC_FIELDS = ("doc_id", "path", "format", "raw_text", "extracted_text", "record", "source", "url",
-               "title", "author", "published", "n_blocks", "line_features")
+               "title", "author", "published_raw", "n_blocks", "line_features")
 _BLOCK_FIELDS = ("doc_id", "block_idx", "start", "end", "text", "line_key")
 
 

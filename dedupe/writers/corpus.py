@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
@@ -31,6 +32,8 @@ from dedupe.writers.parquet import TableWriter
 from dedupe.writers.staging import SUFFIX, StagingWriter
 
 #: Blocks while staged carry their line key (computed once, read by the cleaner's site chrome).
+#: ``added`` while staged (set when the part is assembled).
+ADDED_UNKNOWN = datetime(1970, 1, 1, tzinfo=UTC)
 STAGED_BLOCKS = BLOCKS.append(pa.field("line_key", pa.int64()))
 #: Documents while staged carry the HTML reader's line features (float16, row-major), for the
 #: cleaner (an HTML page is not parsed twice).
@@ -64,7 +67,9 @@ def write_document(documents: TableWriter, blocks: TableWriter, doc: Document, r
     documents.write({
         "doc_id": doc.doc_id, "path": doc.path, "record": doc.record, "source": doc.source,
         "format": doc.format, "url": doc.url, "title": doc.title, "author": doc.author,
-        "published": doc.published, "raw_text": doc.raw_text, "extracted_text": doc.extracted_text,
+        # The date is typed when the document is assembled (cleaning may find it in a dateline).
+        "published": None, "published_raw": doc.published, "published_precision": None,
+        "added": ADDED_UNKNOWN, "raw_text": doc.raw_text, "extracted_text": doc.extracted_text,
         "text": doc.text, "n_blocks": len(doc.blocks),
         **{f"n_{label}": n for label, n in counts.items()},
         "duplicate_ratio": doc.duplicate_ratio, "near_duplicate_of": doc.near_duplicate_of,
@@ -75,8 +80,9 @@ def write_document(documents: TableWriter, blocks: TableWriter, doc: Document, r
     n = len(doc.blocks)
     bs = doc.blocks
     blocks.extend({
-        "doc_id": [doc.doc_id] * n, "block_idx": [b.idx for b in bs], "start": [b.start for b in bs],
-        "end": [b.end for b in bs], "text": [b.text for b in bs], "label": [b.label for b in bs],
+        "doc_id": [doc.doc_id] * n, "source": [doc.source] * n, "block_idx": [b.idx for b in bs],
+        "start": [b.start for b in bs], "end": [b.end for b in bs], "text": [b.text for b in bs],
+        "label": [b.label for b in bs],
         "reason": [b.reason for b in bs], "duplicate_of_doc": [b.duplicate_of_doc for b in bs],
         "duplicate_of_block": [b.duplicate_of_block for b in bs], "similarity": [b.similarity for b in bs],
         "score": [b.score for b in bs], "line_key": [b.line_key for b in bs], "run_id": [run_id] * n,
