@@ -515,9 +515,10 @@ def verify(
     schema, and the duplicate index against the blocks. Exit status 0 when sound, 3 when damaged."""
     from dedupe import verify as checks
     from dedupe.corpus import CorpusLock
+    from dedupe.schema import TABLES
 
-    if not corpus.is_dir():
-        raise typer.BadParameter(f"{corpus} is not a folder")
+    if not corpus.is_dir() or not any((corpus / name).is_dir() for name in ("_corpus", *TABLES)):
+        _fail(f"{corpus} is not a dedupe corpus (no _corpus/ and no table folders in it)", EXIT_USAGE)
 
     def show(line: str, red: bool = False) -> None:  # plain lines: paths are never wrapped
         typer.secho(printable(line), fg=typer.colors.RED if red else None)

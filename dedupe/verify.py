@@ -38,7 +38,8 @@ class Problem:
     """One thing wrong with a corpus."""
 
     path: str  #: relative to the corpus folder
-    #: ``missing``, ``size``, ``unreadable``, ``rows``, ``schema``, ``orphan``, ``no_manifest``, ``index``
+    #: ``missing``, ``size``, ``unreadable``, ``rows``, ``schema``, ``orphan``, ``no_manifest``, ``index``,
+    #: ``version``
     what: str
     detail: str
     run_id: str | None = None
@@ -134,6 +135,12 @@ def verify(out_dir: str | Path) -> list[Problem]:
         manifest = Manifest.load(out)
     except CorpusDamaged as exc:
         return [Problem(f"{STATE_DIR}/manifest.json", "unreadable", str(exc))]
+    problems = [Problem(f"{STATE_DIR}/manifest.json", "version", f"run {r['run_id']} was written by output "
+                        f"contract v{r.get('schema_version', '2 or earlier')}; this dedupe writes "
+                        f"v{SCHEMA_VERSION}: write a new corpus")
+                for r in manifest.runs if r.get("schema_version") != SCHEMA_VERSION]
+    if problems:
+        return problems  # the files of another contract are not this one's to judge
     problems = _stat_problems(out, manifest)
     seen = {p.path for p in problems}
     for run in manifest.runs:
@@ -202,6 +209,8 @@ def repair(out_dir: str | Path) -> list[str]:
                               {"version": manifest.version + 1, "runs": kept})
     if any(p.what == "index" for p in problems) and not damaged:
         done.append("the index does not match the blocks: write a new corpus (no safe repair)")
+    if any(p.what == "version" for p in problems):
+        done.append("runs of another output contract: write a new corpus (no safe repair)")
     return done
 
 

@@ -27,6 +27,8 @@ USAGE_ERRORS = [
     (["serve", "{seeds}", "--cron", "every 15 minutes"], "is not a cron schedule"),
     (["serve", "/no/such/folder"], "input not found"),
     (["serve", "{seeds}"], "schedules need a Prefect server"),
+    (["verify", "{seeds}"], "is not a dedupe corpus"),
+    (["sql", "{seeds}", "select 1"], "is not a dedupe corpus"),
 ]
 
 

@@ -182,3 +182,16 @@ def test_a_second_writer_stops_in_one_line_before_anything_starts(corpus: tuple[
     assert "another run is writing" in busy.stderr and "Traceback" not in busy.stderr
     assert len(busy.stderr.strip().splitlines()) == 1
     assert elapsed < 8  # no Prefect server was started to say so
+
+
+def test_a_corpus_of_an_earlier_contract_is_named_not_repaired(corpus: tuple[Path, Path]) -> None:
+    scrape, out = corpus
+    manifest = json.loads((out / "_corpus" / "manifest.json").read_text())
+    for run in manifest["runs"]:
+        run.pop("schema_version")  # as version 2 wrote them
+    (out / "_corpus" / "manifest.json").write_text(json.dumps(manifest))
+    assert {p.what for p in verify(out)} == {"version"}
+    with pytest.raises(CorpusDamaged, match="write a new corpus"):
+        run_pipeline([scrape], out, Settings(workers=1))
+    assert any("write a new corpus" in action for action in repair(out))
+    assert len(Manifest.load(out).runs) == 2  # nothing withdrawn
