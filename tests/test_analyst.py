@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -83,3 +84,24 @@ def test_dedupe_sql_answers_on_the_command_line(corpus: Path) -> None:
     bad = subprocess.run([str(BIN / "dedupe"), "sql", str(corpus), "select nope from blocks"], capture_output=True,
                          text=True, timeout=60)
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and "nope" in bad.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs a Java runtime (.ci/run installs one)")
+def test_spark_reads_each_table_folder_and_answers_the_readme_questions_alike(corpus: Path) -> None:
+    pyspark_sql = pytest.importorskip("pyspark.sql")
+    spark = (pyspark_sql.SparkSession.builder.master("local[1]").appName("dedupe-readme")
+             .config("spark.ui.enabled", "false").config("spark.sql.session.timeZone", "UTC").getOrCreate())
+    try:
+        for table in ("documents", "blocks"):  # the README's call: one table folder each
+            spark.read.parquet(str(corpus / table)).createOrReplaceTempView(table)
+        assert "run" in spark.table("blocks").columns  # partition discovery
+        con = connect(corpus)
+
+        def figures(rows: list[Any]) -> list[tuple[float, ...]]:  # ties under a LIMIT may pick other rows
+            return sorted(tuple(round(float(v), 4) for v in row if isinstance(v, int | float)) for row in rows)
+
+        for query in _readme_queries():
+            assert figures(spark.sql(query).collect()) == figures(con.sql(query).fetchall()), query
+    finally:
+        spark.stop()
