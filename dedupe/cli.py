@@ -128,8 +128,10 @@ def _check_inputs(inputs: list[str]) -> None:
     """Every input exists, or is a glob that matches something: else a usage error."""
     import glob
 
+    from dedupe.readers.discover import is_glob
+
     for item in inputs:
-        if any(ch in item for ch in "*?[") and not Path(item).exists():
+        if is_glob(item):
             if not glob.glob(item, recursive=True):
                 _fail(f"no file matches {item}", EXIT_USAGE)
         elif not Path(item).exists():

@@ -19,7 +19,7 @@ True
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Final, NamedTuple
 
 #: Years a news page is plausibly published in (a year outside is a number, not a date).
@@ -80,9 +80,8 @@ def _iso(text: str) -> Published | None:
 def _offset(zone: str | None, offset: str | None) -> timedelta | None:
     if offset:
         sign = -1 if offset.startswith("-") else 1
-        digits = offset[1:].replace(":", "")
-        hours, minutes = int(digits[:-2] or digits) if len(digits) > 2 else int(digits), \
-            int(digits[-2:]) if len(digits) > 2 else 0
+        digits = offset[1:].replace(":", "")  # "5", "05", "0530"
+        hours, minutes = (int(digits[:-2]), int(digits[-2:])) if len(digits) > 2 else (int(digits), 0)
         return sign * timedelta(hours=hours, minutes=minutes)
     if zone and zone.lower() in ZONES:
         return timedelta(hours=ZONES[zone.lower()])
@@ -146,5 +145,3 @@ def parse_published(raw: str | None) -> Published | None:
             return found if _plausible(found.timestamp) else None
     return None
 
-
-__all__ = ["Published", "parse_published", "timezone"]

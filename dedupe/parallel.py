@@ -41,10 +41,10 @@ from typing import Final, Generic, TypeVar
 
 import pyarrow
 
+from dedupe.processes import PR_SET_PDEATHSIG, prctl
+
 T = TypeVar("T")
 R = TypeVar("R")
-
-_PR_SET_PDEATHSIG = 1
 
 
 def _start_worker(owner: int) -> None:
@@ -52,8 +52,7 @@ def _start_worker(owner: int) -> None:
     pool, or the fork server, which exits with it), and stop now if the owner died while this
     worker was starting (the signal would never come). Arrow allocates from the system allocator
     here: its default pool keeps freed memory for reuse, in every worker."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     try:
         os.kill(owner, 0)
     except ProcessLookupError:

@@ -96,7 +96,7 @@ from dedupe.schema import (
 )
 from dedupe.segment import segment
 from dedupe.settings import Settings
-from dedupe.verify import quick_check
+from dedupe.verify import describe_files, quick_check
 from dedupe.views import write_views
 from dedupe.writers.corpus import STAGED_TABLES, CorpusPartWriter, part_writer
 from dedupe.writers.parquet import TableWriter
@@ -872,9 +872,7 @@ def publish_run(plan: RunPlan, summary: RunSummary | None = None) -> Path:
             with TableWriter(staged / "part-empty.parquet", schema, table=table,
                              metadata=_metadata(plan.run_id, plan.settings)):
                 pass
-        for path in sorted(staged.glob("*.parquet")):
-            files[f"{table}/run={plan.run_id}/{path.name}"] = {
-                "bytes": path.stat().st_size, "rows": pq.read_metadata(path).num_rows}
+        files |= describe_files(staged, f"{table}/run={plan.run_id}")
     begin_publish(out, plan.run_id, list(TABLES), stage)
     record: dict[str, Any] = {"run_id": plan.run_id, "committed": datetime.now(UTC).isoformat(),
                               "schema_version": SCHEMA_VERSION}

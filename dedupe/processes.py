@@ -40,7 +40,12 @@ _PR_SET_CHILD_SUBREAPER: Final = 36
 _STOP_SIGNALS: Final = (signal.SIGTERM, signal.SIGHUP)
 
 
-def _prctl(option: int, value: int) -> bool:
+#: Linux ``prctl`` option: the signal a process gets when its parent dies.
+PR_SET_PDEATHSIG: Final = 1
+
+
+def prctl(option: int, value: int) -> bool:
+    """Linux ``prctl(option, value)``; False where it is not available or refused."""
     try:
         return ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0) == 0  # type: ignore[no-any-return]
     except (OSError, AttributeError):
@@ -111,7 +116,7 @@ def _end_all_after(grace: float) -> None:
 def supervised(command: Callable[[], int], enabled: bool = True) -> int:
     """Run ``command`` (returning an exit status) so that every process it starts ends with it;
     return its exit status. See the module's documentation."""
-    if not enabled or not sys.platform.startswith("linux") or not _prctl(_PR_SET_CHILD_SUBREAPER, 1):
+    if not enabled or not sys.platform.startswith("linux") or not prctl(_PR_SET_CHILD_SUBREAPER, 1):
         return command()
     sys.stdout.flush()
     sys.stderr.flush()
@@ -123,7 +128,7 @@ def supervised(command: Callable[[], int], enabled: bool = True) -> int:
         os.close(alive)
         status = 1
         try:
-            _prctl(_PR_SET_CHILD_SUBREAPER, 1)  # what its own children leave comes to it
+            prctl(_PR_SET_CHILD_SUBREAPER, 1)  # what its own children leave comes to it
             threading.Thread(target=_watch_parent, args=(watch,), daemon=True).start()
             status = command()
         except SystemExit as exc:

@@ -48,15 +48,28 @@ class Problem:
         return f"{self.path}: {self.detail}"
 
 
+def describe_files(folder: Path, listed_as: str) -> dict[str, dict[str, int]]:
+    """The Parquet files of ``folder`` as the manifest lists them: ``listed_as/<name>`` -> bytes
+    and rows (a run's partitions while staged and once in place are described alike)."""
+    return {f"{listed_as}/{path.name}": {"bytes": path.stat().st_size,
+                                         "rows": pq.read_metadata(path).num_rows}
+            for path in sorted(folder.glob("*.parquet"))}
+
+
 def partition_files(out_dir: str | Path, run_id: str) -> dict[str, dict[str, int]]:
     """Every Parquet file of ``run_id``'s partitions: its path in the corpus, bytes and rows."""
     out = Path(out_dir)
-    files: dict[str, dict[str, int]] = {}
-    for table in TABLES:
-        for path in sorted((out / table / f"run={run_id}").glob("*.parquet")):
-            files[path.relative_to(out).as_posix()] = {"bytes": path.stat().st_size,
-                                                       "rows": pq.read_metadata(path).num_rows}
-    return files
+    return {rel: meta for table in TABLES
+            for rel, meta in describe_files(out / table / f"run={run_id}", f"{table}/run={run_id}").items()}
+
+
+def _version_problems(manifest: Manifest) -> list[Problem]:
+    """Runs written by another version of the output contract than this dedupe writes."""
+    return [Problem(f"{STATE_DIR}/manifest.json", "version",
+                    f"run {r['run_id']} was written by output contract "
+                    f"v{r.get('schema_version', '2 or earlier')}; this dedupe writes v{SCHEMA_VERSION}: "
+                    "write a new corpus")
+            for r in manifest.runs if r.get("schema_version") != SCHEMA_VERSION]
 
 
 def _partitions_on_disk(out: Path) -> dict[str, list[str]]:
@@ -115,12 +128,7 @@ def quick_check(out_dir: str | Path) -> None:
     corpus was written by this version of the output contract."""
     out = Path(out_dir)
     manifest = Manifest.load(out)
-    older = sorted({str(r.get("schema_version", "2 or earlier")) for r in manifest.runs} - {SCHEMA_VERSION})
-    if older:
-        raise CorpusDamaged(f"{out} was written by output contract v{older[0]}; this version of "
-                            f"dedupe writes v{SCHEMA_VERSION} (see the README's output contract): "
-                            "write a new corpus")
-    problems = _stat_problems(out, manifest)
+    problems = _version_problems(manifest) or _stat_problems(out, manifest)
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise CorpusDamaged(f"{out}: {problems[0]}{more}. Nothing was written. `dedupe verify {out}` "
@@ -135,10 +143,7 @@ def verify(out_dir: str | Path) -> list[Problem]:
         manifest = Manifest.load(out)
     except CorpusDamaged as exc:
         return [Problem(f"{STATE_DIR}/manifest.json", "unreadable", str(exc))]
-    problems = [Problem(f"{STATE_DIR}/manifest.json", "version", f"run {r['run_id']} was written by output "
-                        f"contract v{r.get('schema_version', '2 or earlier')}; this dedupe writes "
-                        f"v{SCHEMA_VERSION}: write a new corpus")
-                for r in manifest.runs if r.get("schema_version") != SCHEMA_VERSION]
+    problems = _version_problems(manifest)
     if problems:
         return problems  # the files of another contract are not this one's to judge
     problems = _stat_problems(out, manifest)

@@ -123,6 +123,20 @@ def test_bylines_and_datelines_fill_author_and_date() -> None:
     assert label_of(ukrainian, "14 березня 2025, 10:15") == ("chrome", "chrome:dateline")
 
 
+@pytest.mark.parametrize("line", ["Nov. 9, 2023 7 PM ET", "9 November 2023 7am GMT",
+                                  "November 9, 202319:05 UTC Updated 2 hours ago"])
+def test_datelines_with_hours_alone_or_an_update_note_are_chrome(line: str) -> None:
+    assert label_of(clean([line, *STORY]), line) == ("chrome", "chrome:dateline")
+
+
+def test_the_page_date_is_the_dateline_the_story_follows_not_the_menus_today() -> None:
+    menu = ["Home", "World", "Business", "Sport", "Subscribe for full access today"]
+    teaser = "Earlier: ferry fares frozen for another winter on the northern route"
+    doc = clean(["June 3, 2025", *menu, "Harbour council approves second ferry route", "By Ines Okafor",
+                 "May 30, 2025", *STORY, "More stories", "April 2, 2025", teaser])
+    assert doc.published == "May 30, 2025"
+
+
 def test_emoji_promotion_is_chrome() -> None:
     doc = clean(["🔥📈 Trade with zero fees on Harbourcoin — join today 👉", *STORY])
     assert label_of(doc, "🔥📈 Trade with zero fees on Harbourcoin — join today 👉")[1] == "chrome:promo"

@@ -27,6 +27,11 @@ _GLOB_CHARS = set("*?[")
 _LOOP = "symlink loops back on itself; not followed"
 
 
+def is_glob(text: str) -> bool:
+    """Whether an input names a glob pattern (wildcards, and no file of that very name)."""
+    return bool(_GLOB_CHARS & set(text)) and not Path(text).exists()
+
+
 def _is_hidden(name: str) -> bool:
     return name.startswith(".")
 
@@ -147,7 +152,7 @@ def discover(inputs: Sequence[str | os.PathLike[str]]) -> Iterator[InputFile | I
     for raw in inputs:
         text = os.fspath(raw)
         candidates: Iterator[InputFile | InputError]
-        if _GLOB_CHARS & set(text) and not Path(text).exists():
+        if is_glob(text):
             base = _glob_root(text).absolute()
             root = base.resolve()
             rels = sorted(Path(m).absolute().relative_to(base) for m in glob.glob(text, recursive=True))
