@@ -241,6 +241,24 @@ def test_a_title_repeated_in_the_footer_does_not_make_the_story_a_preface() -> N
     assert all(label_of(doc, s)[0] == "content" for s in STORY)
 
 
+
+def test_a_headline_printed_twice_at_the_top_does_not_shield_the_page_from_padding() -> None:
+    # A page that shows its headline twice before the story (a breadcrumb, then the h1) has no
+    # preface: the commentary after the story is judged like on any page.
+    title = "Harbour council approves second ferry route"
+    commentary = ["Our Read on This",
+                  "Overall, this article offers readers a useful overview, and it highlights how the "
+                  "decision may ultimately shape the broader debate about coastal transport.",
+                  "It remains to be seen whether the story will matter to readers beyond the region, "
+                  "but the coverage underscores why such debates are worth following closely."]
+    once = clean([title, *STORY, *commentary])
+    twice = clean([title, title, *STORY, *commentary])
+    for doc in (once, twice):
+        assert [label_of(doc, line)[0] for line in commentary[1:]] == ["padding", "padding"]
+        assert all(label_of(doc, s) == ("content", "body") for s in STORY)
+    assert [(b.label, b.reason) for b in twice.blocks[:2]] == [("title", "title:heading"),
+                                                               ("duplicate", "title_repeat")]
+
 NEWSROOM_SECTIONS = ["Why It Matters", "What to Know", "What People Are Saying", "What Experts Say",
                      "What Happens Next", "Summary:", "Key Takeaways"]
 

@@ -114,6 +114,9 @@ GUARD_MIN_SCORE: Final = 0.05
 #: A paragraph of at least this many words starts a story body (what the page's own dateline precedes).
 DATE_BODY_WORDS: Final = 20
 DATE_BODY_GAP: Final = 2
+#: A repeat of the headline restarts the story (text after it is the story's until a template
+#: heading) only after this many words of text since the headline: a preface the template wrote.
+RESTART_MIN_WORDS: Final = 20
 #: A block the model doubts is kept between two kept blocks when it scores this share of the threshold.
 BRIDGE_SHARE: Final = 0.5
 #: Weights of the main-body score (per line; a prose line scores its word count).
@@ -423,6 +426,9 @@ class _Labeller:
         if not any(article):
             return
         words = [float(f.features.words) for f in self.facts]
+        # Text since the headline, before any template section is judged: what makes a repeat of
+        # the headline a restart of the story (below).
+        since_title = np.cumsum([w if a else 0.0 for w, a in zip(words, article, strict=True)])
         i, n = 0, len(self.facts)
         while i < n:
             head = self.facts[i].padding
@@ -446,13 +452,14 @@ class _Labeller:
                 story = sum(words[k] for k in range(last + 1, n) if article[k])
                 if family is not None and story > preface:
                     self._template_section(range(first + 1, last), family, probabilities, words, article)
-        # Where the title is repeated the story starts again: up to the next template heading its
-        # text is the story's (a template's own sections are judged above).
+        # Where the title is repeated after a preface the story starts again: up to the next
+        # template heading its text is the story's (a template's own sections are judged above).
+        # A headline printed twice at the top of a page (a breadcrumb, the h1) restarts nothing.
         judged = list(article)
         restarted = False
         for k, (facts, label) in enumerate(zip(self.facts, self.labels, strict=True)):
             if label == ("duplicate", "title_repeat"):
-                restarted = True
+                restarted = restarted or self._restarts_story(k, since_title)
             elif facts.padding is not None and facts.padding[1]:
                 restarted = False
             judged[k] = judged[k] and not restarted
@@ -462,6 +469,13 @@ class _Labeller:
             for k in range(start, end):
                 if judged[k]:
                     self.labels[k] = ("padding", reason)
+
+    def _restarts_story(self, repeat: int, since_title: np.ndarray) -> bool:
+        """Whether the title's repeat at block ``repeat`` starts the story again: it follows the
+        headline with at least :data:`RESTART_MIN_WORDS` words of text between them."""
+        if self.title_idx is None or repeat < self.title_idx:
+            return False
+        return bool(since_title[repeat] - since_title[self.title_idx] >= RESTART_MIN_WORDS)
 
     def _template_section(self, blocks: range, family: str, probabilities: np.ndarray,
                           words: Sequence[float], article: list[bool]) -> None:
