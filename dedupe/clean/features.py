@@ -236,13 +236,16 @@ def is_prose(words: int, stop_ratio: float, terminal: bool, colon_end: bool, sho
     return words >= 8 and ends and stop_ratio >= 0.2 and not shouting
 
 
-def line_features_batch(texts: Sequence[str], lowers: Sequence[str] | None = None) -> list[LineFeatures]:
+def line_features_batch(texts: Sequence[str], lowers: Sequence[str] | None = None,
+                        buf: np.ndarray | None = None) -> list[LineFeatures]:
     """Features of each (trimmed) line, computed together in one compiled pass; ``lowers``, the
-    lines lower-cased, when the caller has them already."""
+    lines lower-cased, and ``buf``, those joined by newlines as UTF-8 (``surrogatepass``), when
+    the caller has them already."""
     if not texts:
         return []
-    joined = "\n".join(lowers) if lowers is not None else "\n".join(texts).lower()
-    buf = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    if buf is None:
+        joined = "\n".join(lowers) if lowers is not None else "\n".join(texts).lower()
+        buf = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)
     out = np.zeros((len(texts), 7), dtype=np.int64)
     _features(buf, _common_word_table(), out)
     words, common_hits, cjk_chars, emoji, terminal, colon_end, url = (col.tolist() for col in out.T)
