@@ -42,6 +42,7 @@ import bisect
 import itertools
 import re
 import threading
+from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, NamedTuple
@@ -154,6 +155,7 @@ class LineFacts(NamedTuple):
     section: str | None  #: a heading that opens a chrome section
     padding: tuple[str, bool] | None  #: a padding heading: family, and whether it is a strong one
     commentary: int  #: phrases of commentary about the story (:data:`~dedupe.clean.rules.COMMENTARY_PHRASES`)
+    first_word: str  #: :func:`_first_word`, for the title step (once a line, not once a page)
 
 
 #: The needle groups of the rules (:mod:`dedupe.clean.needles`): a line holding none of a group's
@@ -199,6 +201,7 @@ def _facts(text: str, lower: str, f: LineFeatures, present: int) -> LineFacts:
         padding,
         (len(COMMENTARY_PHRASES.findall(lower))
          if words >= PHRASE_MIN_WORDS and present & _HAS_COMMENTARY else 0),
+        _first_word(lower),
     )
 
 
@@ -378,8 +381,8 @@ class _Labeller:
         """Other lines whose normalised text equals line ``i``'s (same first letters first: cheap)."""
         if not self._by_prefix:
             for j, facts in enumerate(self.facts):
-                self._by_prefix.setdefault(_first_word(facts.lower), []).append(j)
-        near = self._by_prefix.get(_first_word(self.facts[i].lower), [])
+                self._by_prefix.setdefault(facts.first_word, []).append(j)
+        near = self._by_prefix.get(self.facts[i].first_word, [])
         return [j for j in near if j != i and self._norm(j) == self._norm(i)]
 
     def title(self, body_start: int | None) -> None:
@@ -544,9 +547,8 @@ class _Labeller:
         the body step's line score, whether the block lies in its main run and in any run, how
         often its text repeats in the page, and the :data:`_RULE_KINDS` column its label sets.
         Plain lists: :func:`batch_features` turns a whole batch into columns at once."""
-        counts: dict[str, int] = {}
-        for b in self.blocks:
-            counts[b.text] = counts.get(b.text, 0) + 1
+        texts = [b.text for b in self.blocks]
+        counts = Counter(texts)
         segments = self.body_segments()
         n = len(self.blocks)
         in_main, in_any = [0] * n, [0] * n
@@ -554,8 +556,8 @@ class _Labeller:
             in_any[start:end] = [1] * (end - start)
         if segments:
             in_main[segments[0][0]:segments[0][1]] = [1] * (segments[0][1] - segments[0][0])
-        return (self.line_scores, in_main, in_any, [counts[b.text] for b in self.blocks],
-                [self._rule_kind(label) for label in self.labels])
+        return (self.line_scores, in_main, in_any, [counts[t] for t in texts],
+                [0 if label is None else self._rule_kind(label) for label in self.labels])
 
     def _rule_kind(self, label: tuple[str, str] | None) -> int:
         """Which :data:`_RULE_KINDS` column a label sets (0: none)."""
