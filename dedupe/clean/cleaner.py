@@ -42,6 +42,7 @@ import bisect
 import itertools
 import re
 import threading
+from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, NamedTuple
@@ -65,6 +66,7 @@ from dedupe.clean.context import (
 )
 from dedupe.clean.features import LineFeatures, line_features_batch
 from dedupe.clean.model import TreeModel, default_model, load_model, model_path
+from dedupe.clean.needles import NeedleGroups
 from dedupe.clean.padding import (
     PADDING_FEATURES,
     TEMPLATE_SECTION_BAR,
@@ -89,6 +91,7 @@ from dedupe.clean.rules import (
     PHRASE_LINE_WORDS,
     SHORT_LINE_WORDS,
     SITE_NAME_WORDS,
+    needles,
 )
 from dedupe.clean.site import line_key
 from dedupe.document import Document
@@ -155,17 +158,31 @@ class LineFacts(NamedTuple):
     section: str | None  #: a heading that opens a chrome section
     padding: tuple[str, bool] | None  #: a padding heading: family, and whether it is a strong one
     commentary: int  #: phrases of commentary about the story (:data:`~dedupe.clean.rules.COMMENTARY_PHRASES`)
+    first_word: str  #: :func:`_first_word`, for the title step (once a line, not once a page)
 
 
-def _facts(text: str, lower: str, f: LineFeatures) -> LineFacts:
-    """The rule matches of a line, given its lower-cased form and its features."""
+#: The needle groups of the rules (:mod:`dedupe.clean.needles`): a line holding none of a group's
+#: needles cannot match its rule, and the regex is not run. The phrase rules' come last, one group
+#: per rule, in their order.
+_NEEDLE_GROUPS: Final = NeedleGroups([
+    needles(COMMENTARY_PHRASES.pattern), PADDING_HEADINGS.needles, PADDING_HEADINGS_WEAK.needles,
+    CHROME_SECTION_HEADINGS.needles, (" is ", " was ", " has been "),
+    *(entry_needles for _, entry_needles, _ in CHROME_PHRASES.entries),
+])
+_HAS_COMMENTARY, _HAS_PADDING, _HAS_PADDING_WEAK, _HAS_SECTION, _HAS_BIO = (1 << k for k in range(5))
+_PHRASES_SHIFT: Final = 5
+
+
+def _facts(text: str, lower: str, f: LineFeatures, present: int) -> LineFacts:
+    """The rule matches of a line, given its lower-cased form, its features and the needle groups
+    it holds (``present``, bits of :data:`_NEEDLE_GROUPS`)."""
     words = f.words
     if words <= SHORT_LINE_WORDS:
         chrome = CHROME_LINES.match(lower)
     else:
         chrome = CHROME_LONG_LINES.match(lower) if words <= 150 else None
     if chrome is None and 2 <= words <= PHRASE_LINE_WORDS:  # no phrase rule matches one word
-        chrome = CHROME_PHRASES.match(lower)
+        chrome = CHROME_PHRASES.match_present(lower, present >> _PHRASES_SHIFT)
     short = words <= 12
     dateline = (short and chrome is None and _DIGIT.search(text) is not None
                 and DATELINE.match(text) is not None)
@@ -173,19 +190,21 @@ def _facts(text: str, lower: str, f: LineFeatures) -> LineFacts:
               and lower.startswith(BYLINE_STARTS) else None)
     padding: tuple[str, bool] | None = None
     # Headings have no sentence end; the one-line families ("Transition: ...") say who they are.
-    if f.heading_like or lower.startswith(LONG_PADDING_PREFIXES):
-        if name := PADDING_HEADINGS.match(lower):
+    if present & (_HAS_PADDING | _HAS_PADDING_WEAK) and (
+            f.heading_like or lower.startswith(LONG_PADDING_PREFIXES)):
+        if present & _HAS_PADDING and (name := PADDING_HEADINGS.match(lower)):
             padding = (name, True)
-        elif name := PADDING_HEADINGS_WEAK.match(lower):
+        elif present & _HAS_PADDING_WEAK and (name := PADDING_HEADINGS_WEAK.match(lower)):
             padding = (name, False)
     return LineFacts(
         f, lower, chrome, dateline, byline.group("name").strip() if byline else None,
-        (chrome is None and words <= 150
-         and (" is " in lower or " was " in lower or " has been " in lower or lower.startswith(_BIO_STARTS))
+        (chrome is None and words <= 150 and (bool(present & _HAS_BIO) or lower.startswith(_BIO_STARTS))
          and AUTHOR_BIO.match(text) is not None),
-        CHROME_SECTION_HEADINGS.match(lower) if f.heading_like else None,
+        CHROME_SECTION_HEADINGS.match(lower) if f.heading_like and present & _HAS_SECTION else None,
         padding,
-        len(COMMENTARY_PHRASES.findall(lower)) if words >= PHRASE_MIN_WORDS else 0,
+        (len(COMMENTARY_PHRASES.findall(lower))
+         if words >= PHRASE_MIN_WORDS and present & _HAS_COMMENTARY else 0),
+        _first_word(lower),
     )
 
 
@@ -204,8 +223,11 @@ def analyse_lines(texts: Sequence[str]) -> list[LineFacts]:
     missing = [t for t in dict.fromkeys(texts) if t not in known]
     if missing:
         lowers = [t.lower() for t in missing]
-        features = line_features_batch(missing, lowers)
-        fresh = {t: _facts(t, low, f) for t, low, f in zip(missing, lowers, features, strict=True)}
+        buf = np.frombuffer("\n".join(lowers).encode("utf-8", "surrogatepass"), np.uint8)
+        features = line_features_batch(missing, lowers, buf)
+        present = _NEEDLE_GROUPS.masks(lowers, buf)
+        fresh = {t: _facts(t, low, f, p)
+                 for t, low, f, p in zip(missing, lowers, features, present, strict=True)}
         known.update(fresh)
         with _CACHE_LOCK:
             if len(_CACHE) + len(fresh) > _CACHE_MAX:
@@ -362,8 +384,8 @@ class _Labeller:
         """Other lines whose normalised text equals line ``i``'s (same first letters first: cheap)."""
         if not self._by_prefix:
             for j, facts in enumerate(self.facts):
-                self._by_prefix.setdefault(_first_word(facts.lower), []).append(j)
-        near = self._by_prefix.get(_first_word(self.facts[i].lower), [])
+                self._by_prefix.setdefault(facts.first_word, []).append(j)
+        near = self._by_prefix.get(self.facts[i].first_word, [])
         return [j for j in near if j != i and self._norm(j) == self._norm(i)]
 
     def title(self, body_start: int | None) -> None:
@@ -539,9 +561,8 @@ class _Labeller:
         the body step's line score, whether the block lies in its main run and in any run, how
         often its text repeats in the page, and the :data:`_RULE_KINDS` column its label sets.
         Plain lists: :func:`batch_features` turns a whole batch into columns at once."""
-        counts: dict[str, int] = {}
-        for b in self.blocks:
-            counts[b.text] = counts.get(b.text, 0) + 1
+        texts = [b.text for b in self.blocks]
+        counts = Counter(texts)
         segments = self.body_segments()
         n = len(self.blocks)
         in_main, in_any = [0] * n, [0] * n
@@ -549,8 +570,8 @@ class _Labeller:
             in_any[start:end] = [1] * (end - start)
         if segments:
             in_main[segments[0][0]:segments[0][1]] = [1] * (segments[0][1] - segments[0][0])
-        return (self.line_scores, in_main, in_any, [counts[b.text] for b in self.blocks],
-                [self._rule_kind(label) for label in self.labels])
+        return (self.line_scores, in_main, in_any, [counts[t] for t in texts],
+                [0 if label is None else self._rule_kind(label) for label in self.labels])
 
     def _rule_kind(self, label: tuple[str, str] | None) -> int:
         """Which :data:`_RULE_KINDS` column a label sets (0: none)."""

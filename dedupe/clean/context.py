@@ -100,6 +100,7 @@ def _shape_kernel(codes: Any, separators: Any, out: Any) -> None:
     line = 0
     i = 0
     n = codes.shape[0]
+    lowest = separators[0] if separators.shape[0] else 0x110000
     while i <= n and line < out.shape[0]:
         chars = digits = punct = words = capital = seps = quoted = 0
         in_word = False
@@ -113,15 +114,16 @@ def _shape_kernel(codes: Any, separators: Any, out: Any) -> None:
                 punct += 1
             if cp == 0x22 or cp == 0x201C or cp == 0x201D or cp == 0xAB or cp == 0xBB:
                 quoted = 1
-            lo, hi = 0, separators.shape[0]
-            while lo < hi:
-                mid = (lo + hi) // 2
-                if separators[mid] < cp:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            if lo < separators.shape[0] and separators[lo] == cp:
-                seps += 1
+            if cp >= lowest:  # letters and digits sort below every separator: no search for them
+                lo, hi = 0, separators.shape[0]
+                while lo < hi:
+                    mid = (lo + hi) // 2
+                    if separators[mid] < cp:
+                        lo = mid + 1
+                    else:
+                        hi = mid
+                if lo < separators.shape[0] and separators[lo] == cp:
+                    seps += 1
             if _is_letter_or_digit(cp):
                 if not in_word:
                     words += 1
@@ -158,58 +160,74 @@ def _shape_kernel(codes: Any, separators: Any, out: Any) -> None:
 
 @njit(cache=True, nogil=True)
 def _facts_kernel(codes: Any, line_starts: Any, doc_lines: Any, table: Any, lines_of: Any, marks: Any,
-                  out: Any) -> None:
+                  hashes: Any, slots: Any, lines: Any, out: Any) -> None:
     """Per line: how many of its fact words (with a digit, or capitalised inside a sentence) no other
     line of its document has, and their share of its fact words. ``line_starts``: offset of each
     line in ``codes`` (and the end); ``doc_lines``: first line of each document (and the end);
     ``table``, ``lines_of``, ``marks``: an empty hash table (words, lines holding them, the last
-    line that counted them), cleared between documents."""
+    line that counted them), cleared between documents; ``hashes``, ``slots``, ``lines``: room
+    for a document's fact words (the text is read once, the scoring and clearing passes go over
+    the words found).
+
+    The clearing pass probes the table as it is being cleared: a word moved along by a collision
+    may stay behind for the next document (the features were trained that way; kept)."""
     mask = np.uint64(table.shape[0] - 1)
     for d in range(doc_lines.shape[0] - 1):
-        for phase in range(3):  # 0: count the lines holding each fact word, 1: score, 2: clear
-            for line in range(doc_lines[d], doc_lines[d + 1]):
-                total = novel = 0
-                sentence_start = True
-                i, end = line_starts[line], line_starts[line + 1]
-                while i < end:
-                    cp = int(codes[i])
-                    if not _is_letter_or_digit(cp):
-                        if cp == 0x2E or cp == 0x21 or cp == 0x3F or cp == 0x3A:
-                            sentence_start = True
-                        i += 1
-                        continue
-                    first_upper = _is_upper(cp)
-                    digit = False
-                    h = np.uint64(0xCBF29CE484222325)
-                    while i < end and _is_letter_or_digit(int(codes[i])):
-                        c = int(codes[i])
-                        digit = digit or 0x30 <= c <= 0x39
-                        h = (h ^ np.uint64(c)) * np.uint64(0x100000001B3)
-                        i += 1
-                    fact = digit or (first_upper and not sentence_start)
-                    sentence_start = False
-                    if not fact or h == 0:
-                        continue
-                    slot = h & mask
-                    while table[slot] != 0 and table[slot] != h:
-                        slot = (slot + np.uint64(1)) & mask
-                    if phase == 0:
-                        table[slot] = h
-                        if marks[slot] != line + 1:
-                            marks[slot] = line + 1
-                            lines_of[slot] += 1
-                    elif phase == 1:
-                        if marks[slot] != -(line + 1):
-                            marks[slot] = -(line + 1)
-                            total += 1
-                            novel += lines_of[slot] == 1
-                    else:
-                        table[slot] = 0
-                        lines_of[slot] = 0
-                        marks[slot] = 0
-                if phase == 1:
-                    out[line, 0] = np.log1p(novel)
-                    out[line, 1] = novel / total if total else -1.0
+        found = 0  # 1. count the lines holding each fact word
+        for line in range(doc_lines[d], doc_lines[d + 1]):
+            sentence_start = True
+            i, end = line_starts[line], line_starts[line + 1]
+            while i < end:
+                cp = int(codes[i])
+                if not _is_letter_or_digit(cp):
+                    if cp == 0x2E or cp == 0x21 or cp == 0x3F or cp == 0x3A:
+                        sentence_start = True
+                    i += 1
+                    continue
+                first_upper = _is_upper(cp)
+                digit = False
+                h = np.uint64(0xCBF29CE484222325)
+                while i < end and _is_letter_or_digit(int(codes[i])):
+                    c = int(codes[i])
+                    digit = digit or 0x30 <= c <= 0x39
+                    h = (h ^ np.uint64(c)) * np.uint64(0x100000001B3)
+                    i += 1
+                fact = digit or (first_upper and not sentence_start)
+                sentence_start = False
+                if not fact or h == 0:
+                    continue
+                slot = h & mask
+                while table[slot] != 0 and table[slot] != h:
+                    slot = (slot + np.uint64(1)) & mask
+                table[slot] = h
+                if marks[slot] != line + 1:
+                    marks[slot] = line + 1
+                    lines_of[slot] += 1
+                hashes[found] = h
+                slots[found] = slot
+                lines[found] = line
+                found += 1
+        # 2. score: no insertion since, so each word is where the counting pass put it
+        k = 0
+        for line in range(doc_lines[d], doc_lines[d + 1]):
+            total = novel = 0
+            while k < found and lines[k] == line:
+                slot = slots[k]
+                if marks[slot] != -(line + 1):
+                    marks[slot] = -(line + 1)
+                    total += 1
+                    novel += lines_of[slot] == 1
+                k += 1
+            out[line, 0] = np.log1p(novel)
+            out[line, 1] = novel / total if total else -1.0
+        for k in range(found):  # 3. clear, probing as the words come
+            h = hashes[k]
+            slot = h & mask
+            while table[slot] != 0 and table[slot] != h:
+                slot = (slot + np.uint64(1)) & mask
+            table[slot] = 0
+            lines_of[slot] = 0
+            marks[slot] = 0
 
 
 #: The columns of :func:`fact_features` (features of the padding model).
@@ -228,8 +246,10 @@ def fact_features(texts: Sequence[str], doc_lines: np.ndarray) -> np.ndarray:
     line_starts[-1] = len(codes) + 1
     largest = int(np.max(line_starts[doc_lines[1:]] - line_starts[doc_lines[:-1]]))
     size = 1 << max(4, (largest // 2).bit_length())
+    room = largest + 1  # a document holds fewer words than characters
     _facts_kernel(codes, line_starts, doc_lines.astype(np.int64), np.zeros(size, np.uint64),
-                  np.zeros(size, np.int64), np.zeros(size, np.int64), out)
+                  np.zeros(size, np.int64), np.zeros(size, np.int64), np.empty(room, np.uint64),
+                  np.empty(room, np.uint64), np.empty(room, np.int64), out)
     return out
 
 

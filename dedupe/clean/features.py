@@ -19,6 +19,7 @@ False
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
 from collections.abc import Sequence
@@ -236,28 +237,39 @@ def is_prose(words: int, stop_ratio: float, terminal: bool, colon_end: bool, sho
     return words >= 8 and ends and stop_ratio >= 0.2 and not shouting
 
 
-def line_features_batch(texts: Sequence[str], lowers: Sequence[str] | None = None) -> list[LineFeatures]:
+def line_features_batch(texts: Sequence[str], lowers: Sequence[str] | None = None,
+                        buf: np.ndarray | None = None) -> list[LineFeatures]:
     """Features of each (trimmed) line, computed together in one compiled pass; ``lowers``, the
-    lines lower-cased, when the caller has them already."""
+    lines lower-cased, and ``buf``, those joined by newlines as UTF-8 (``surrogatepass``), when
+    the caller has them already."""
     if not texts:
         return []
-    joined = "\n".join(lowers) if lowers is not None else "\n".join(texts).lower()
-    buf = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    if buf is None:
+        joined = "\n".join(lowers) if lowers is not None else "\n".join(texts).lower()
+        buf = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)
     out = np.zeros((len(texts), 7), dtype=np.int64)
     _features(buf, _common_word_table(), out)
-    words, common_hits, cjk_chars, emoji, terminal, colon_end, url = (col.tolist() for col in out.T)
-    features = []
-    for i, text in enumerate(texts):
-        n = words[i]
-        cjk = cjk_chars[i] > 0.3 * len(text)
-        n_words = int(cjk_chars[i] / CJK_CHARS_PER_WORD) + n if cjk else n
-        # The common-word share only matters for lines long enough to be prose.
-        stop_ratio = common_hits[i] / n if n >= 8 else 0.0
-        ends, colon, shouting = terminal[i] == 1, colon_end[i] == 1, text.isupper()
-        features.append(LineFeatures(
-            n_words, stop_ratio, ends, colon, shouting, url[i] == 1 and _URL.search(text) is not None,
-            emoji[i], cjk, is_prose(n_words, stop_ratio, ends, colon, shouting, cjk),
-            1 <= n_words <= 15 and not ends, common_hits[i] / n if n else 0.0))
+    # The rest as column operations (the same arithmetic as is_prose, in float64 like Python's).
+    words, common_hits, cjk_chars, emoji, terminal, colon_end, url = out.T
+    cjk = cjk_chars > 0.3 * np.fromiter(map(len, texts), np.int64, len(texts))
+    n_words = np.where(cjk, (cjk_chars / CJK_CHARS_PER_WORD).astype(np.int64) + words, words)
+    has_words = np.maximum(words, 1)
+    # The common-word share only matters for lines long enough to be prose.
+    stop_ratio = np.where(words >= 8, common_hits / has_words, 0.0)
+    common_share = np.where(words > 0, common_hits / has_words, 0.0)
+    ends, colon = terminal == 1, colon_end == 1
+    shouting = np.fromiter(map(str.isupper, texts), np.bool_, len(texts))
+    has_url = url == 1
+    for i in np.flatnonzero(has_url).tolist():
+        has_url[i] = _URL.search(texts[i]) is not None
+    sentence = (n_words >= 8) & (ends | (colon & (n_words >= 10))) & (stop_ratio >= 0.2) & ~shouting
+    prose = np.where(cjk, (n_words >= 10) & ends, ((n_words >= 25) & (stop_ratio >= 0.15)) | sentence)
+    heading_like = (n_words >= 1) & (n_words <= 15) & ~ends
+    columns = (n_words, stop_ratio, ends, colon, shouting, has_url, emoji, cjk, prose, heading_like,
+               common_share)
+    # tuple.__new__ builds each LineFeatures without a Python-level call per line.
+    features: list[LineFeatures] = list(map(tuple.__new__, itertools.repeat(LineFeatures),
+                                            zip(*(c.tolist() for c in columns), strict=True)))
     return features
 
 

@@ -11,9 +11,10 @@ Change a pattern, bump :data:`RULES_VERSION` (stored with every run's settings).
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Sequence
-from typing import Final
+from typing import Any, Final
 
 RULES_VERSION: Final = "2026.11.21"
 
@@ -21,12 +22,143 @@ RULES_VERSION: Final = "2026.11.21"
 
 _UPPER_LITERAL = re.compile(r"(?<!\\)(?<!\\[pPN])[A-Z]")
 
+#: The regex parser, to read what a pattern's matches start with or hold (no stubs: typed Any).
+_parser: Any = importlib.import_module("re._parser")
+_c: Any = importlib.import_module("re._constants")
+#: Widest character range (``[a-z]``) :func:`first_chars` spells out; a wider one counts as any.
+_RANGE_MAX: Final = 256
+
+
+def first_chars(pattern: str) -> frozenset[str] | None:
+    """The characters a match of ``pattern`` can start with, from its parsed form; None when it
+    may start with any character (or match the empty string). Conservative: what is not
+    understood counts as any character, zero-width items (``^``, ``\\b``, look-arounds) are
+    passed over (they only constrain).
+
+    >>> sorted(first_chars(r"^(?:share|tweet)\\b") or ()), first_chars(r"^\\d+"), first_chars(r"^a?$")
+    (['s', 't'], None, None)
+    """
+    parsed = _parser.parse(pattern)
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    chars, nullable = _first_of_sequence(list(parsed))
+    return None if chars is None or nullable else frozenset(chars)
+
+
+def _first_of_sequence(items: list[tuple[Any, Any]]) -> tuple[set[str] | None, bool]:
+    """First characters of a sequence of parsed items (None: any), and whether it can match empty."""
+    found: set[str] = set()
+    for op, av in items:
+        chars, nullable = _first_of_item(op, av)
+        if chars is None:
+            return None, True
+        found |= chars
+        if not nullable:
+            return found, False
+    return found, True
+
+
+def _first_of_item(op: Any, av: Any) -> tuple[set[str] | None, bool]:
+    if op is _c.LITERAL:
+        return {chr(av)}, False
+    if op is _c.IN:
+        chars: set[str] = set()
+        for kind, value in av:
+            if kind is _c.LITERAL:
+                chars.add(chr(value))
+            elif kind is _c.RANGE and value[1] - value[0] < _RANGE_MAX:
+                chars.update(chr(c) for c in range(value[0], value[1] + 1))
+            else:  # a category (\\d, \\w), a negation, a wide range
+                return None, True
+        return chars, False
+    if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):  # zero-width: the next item consumes the first character
+        return set(), True
+    if op is _c.SUBPATTERN:
+        _, add_flags, _, sub = av
+        return (None, True) if add_flags & re.IGNORECASE else _first_of_sequence(list(sub))
+    if op is _c.ATOMIC_GROUP:
+        return _first_of_sequence(list(av))
+    if op is _c.BRANCH:
+        union: set[str] = set()
+        any_nullable = False
+        for alternative in av[1]:
+            chars_of, nullable = _first_of_sequence(list(alternative))
+            if chars_of is None:
+                return None, True
+            union |= chars_of
+            any_nullable = any_nullable or nullable
+        return union, any_nullable
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+        low, high, sub = av
+        if high == 0:
+            return set(), True
+        chars_of, nullable = _first_of_sequence(list(sub))
+        return chars_of, nullable or low == 0
+    return None, True  # ANY, NOT_LITERAL, group references...
+
+
+def needles(pattern: str) -> frozenset[str] | None:
+    """Strings one of which every match of ``pattern`` contains, from its parsed form (the set
+    whose shortest string is longest); None when no such set is found. A line holding none of them
+    cannot match: a substring test (:mod:`dedupe.clean.needles`) saves the regex.
+
+    >>> sorted(needles(r"\\b(?:this|the) (?:article|story)\\b") or ()), needles(r"^\\d+$")
+    (['article', 'story'], None)
+    """
+    parsed = _parser.parse(pattern)
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    return _needles_of_sequence(list(parsed))
+
+
+def _needles_of_sequence(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
+    """The best needle set of a sequence: a run of literals, or any mandatory item's set."""
+    options: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, av in items:
+        if op is _c.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            options.append(frozenset(("".join(run),)))
+            run = []
+        found = _needles_of_item(op, av)
+        if found:
+            options.append(found)
+    if run:
+        options.append(frozenset(("".join(run),)))
+    return max(options, key=lambda o: (min(map(len, o)), -len(o)), default=None)
+
+
+def _needles_of_item(op: Any, av: Any) -> frozenset[str] | None:
+    if op is _c.SUBPATTERN:
+        _, add_flags, _, sub = av
+        return None if add_flags & re.IGNORECASE else _needles_of_sequence(list(sub))
+    if op is _c.ATOMIC_GROUP:
+        return _needles_of_sequence(list(av))
+    if op is _c.BRANCH:  # each alternative brings one of its own
+        union: set[str] = set()
+        for alternative in av[1]:
+            found = _needles_of_sequence(list(alternative))
+            if not found:
+                return None
+            union |= found
+        return frozenset(union)
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT) and av[0] >= 1:
+        return _needles_of_sequence(list(av[2]))
+    return None  # optional, zero-width, a character class...
+
 
 class RuleSet:
     """Named patterns compiled into one alternation: one regex search per line, whatever the count.
 
     Patterns are written in lower case and matched against lower-cased text: case-sensitive
     matching is about twice as fast as ``re.IGNORECASE``, and it runs on every line of every page.
+
+    A line is matched against the alternation of only the rules that can start with its first
+    character (:func:`first_chars`), in their order: the first rule that matches is the same as in
+    the whole alternation, the regex engine just does not try the others (rule sets are mostly
+    words to start a line with; a line's first letter rules most of them out).
 
     >>> rules = RuleSet(("a", r"^alpha$"), ("b", r"^beta\\b"))
     >>> rules.match("beta version"), rules.match("gamma")
@@ -38,12 +170,42 @@ class RuleSet:
             re.compile(pattern)
             if _UPPER_LITERAL.search(pattern):
                 raise ValueError(f"rule {name}: patterns match lower-cased text, write them in lower case")
-        self._combined = re.compile("|".join(f"(?P<{n}>{p})" for n, p in pairs), re.UNICODE)
+        self.pairs = pairs
+        self._combined = _alternation(pairs)
+        starts = [first_chars(pattern) for _, pattern in pairs]
+        known = set().union(*(chars for chars in starts if chars is not None))
+        #: Per first character, the alternation of the rules that can start with it (None: no rule).
+        self._by_first: dict[str, re.Pattern[str] | None] = {
+            char: _alternation([pair for pair, chars in zip(pairs, starts, strict=True)
+                                if chars is None or char in chars])
+            for char in known}
+        self._by_first[""] = self._combined  # the empty line: whatever the whole alternation says
+        #: Lines starting with any other character.
+        self._others = _alternation([pair for pair, chars in zip(pairs, starts, strict=True)
+                                     if chars is None])
+        found = [needles(pattern) for _, pattern in pairs]
+        #: A line that matches holds one of these (None: some rule has no needles).
+        self.needles: frozenset[str] | None = (
+            None if any(f is None for f in found) else frozenset().union(*(f for f in found if f)))
 
     def match(self, text: str) -> str | None:
         """Name of the first rule whose pattern matches the start of ``text`` (lower-cased)."""
-        found = self._combined.match(text)
+        pattern = self._by_first.get(text[:1], self._others)
+        if pattern is None:
+            return None
+        found = pattern.match(text)
         return found.lastgroup if found else None
+
+    def match_all(self, text: str) -> str | None:
+        """:meth:`match` by the whole alternation (what the dispatch must agree with)."""
+        found = self._combined.match(text) if self._combined is not None else None
+        return found.lastgroup if found else None
+
+
+def _alternation(pairs: Sequence[tuple[str, str]]) -> re.Pattern[str] | None:
+    if not pairs:
+        return None
+    return re.compile("|".join(f"(?P<{n}>{p})" for n, p in pairs), re.UNICODE)
 
 
 _rules = RuleSet
@@ -76,6 +238,17 @@ class PhraseRules:
         for name, needles, pattern in self.entries:
             if holds_any(text, needles) and pattern.search(text):
                 return name
+        return None
+
+    def match_present(self, text: str, present: int) -> str | None:
+        """:meth:`match`, told which entries' needles ``text`` holds (bit ``k``: entry ``k``'s,
+        as :class:`~dedupe.clean.needles.NeedleGroups` of :attr:`entries`' needles finds)."""
+        k = 0
+        while present:
+            if present & 1 and self.entries[k][2].search(text):
+                return self.entries[k][0]
+            present >>= 1
+            k += 1
         return None
 
 
