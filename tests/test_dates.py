@@ -8,8 +8,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from dedupe.dates import parse_published
+from dedupe.dates import _dateparser, _numeric, parse_published
 from dedupe.pipeline import run_pipeline
 from dedupe.settings import Settings
 
@@ -75,3 +77,16 @@ def test_dates_of_text_pages_match_their_html_metadata(tmp_path: Path) -> None:
     assert len(both) >= 0.5 * len(text) and len(text) >= 20, (len(both), len(text), len(html))
     same_day = sum(abs((text[k] - html[k]).total_seconds()) < 86400 for k in both)
     assert same_day >= 0.9 * len(both), (same_day, len(both))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(1, 31), st.integers(1, 31), st.sampled_from("./-"), st.integers(1995, 2030),
+       st.booleans())
+def test_numeric_dates_read_fast_as_dateparser_reads_them(a: int, b: int, sep: str, year: int,
+                                                          padded: bool) -> None:
+    # The fast path for "05.01.2025" must give dateparser's own answer (month first where both fit).
+    fmt = "{:02d}" if padded else "{}"
+    text = f"{fmt.format(a)}{sep}{fmt.format(b)}{sep}{year}"
+    assert _numeric(text) == _dateparser(text)
+    if year <= 2025:  # later years are not plausible publication dates
+        assert parse_published(text) == _dateparser(text)
