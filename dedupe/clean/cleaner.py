@@ -282,7 +282,7 @@ class _Labeller:
         #: Reasons given by the chrome-section step (a heading and the links under it).
         self.section_reasons: set[str] = set()
         self._norms: dict[int, str] = {}
-        self._by_prefix: dict[str, list[int]] = {}
+        self._first_words: list[str] | None = None
 
     def first_lines(self, lines: int) -> list[int]:
         """Blocks of the first ``lines`` source lines (the sentence groups of a long line share one)."""
@@ -396,12 +396,22 @@ class _Labeller:
         return self._norms[i]
 
     def _same_as(self, i: int) -> list[int]:
-        """Other lines whose normalised text equals line ``i``'s (same first letters first: cheap)."""
-        if not self._by_prefix:
-            for j, facts in enumerate(self.facts):
-                self._by_prefix.setdefault(facts.first_word, []).append(j)
-        near = self._by_prefix.get(self.facts[i].first_word, [])
-        return [j for j in near if j != i and self._norm(j) == self._norm(i)]
+        """Other lines whose normalised text equals line ``i``'s (same first word first: cheap).
+
+        The lines of that first word are found by ``list.index`` over the page's first words (a
+        scan in C): cheaper than a dictionary of every first word, built for a few look-ups."""
+        if self._first_words is None:
+            self._first_words = [facts.first_word for facts in self.facts]
+        words, word = self._first_words, self._first_words[i]
+        same: list[int] = []
+        j = -1
+        while True:
+            try:
+                j = words.index(word, j + 1)
+            except ValueError:
+                return same
+            if j != i and self._norm(j) == self._norm(i):
+                same.append(j)
 
     def title(self, body_start: int | None) -> None:
         """The headline: the metadata title wherever it is, else (``body_start`` None) a heading
