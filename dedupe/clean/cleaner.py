@@ -57,6 +57,7 @@ from dedupe.clean.context import (
     WORD_CLASS_COLUMNS,
     EncodedLines,
     fact_features,
+    feature_matrix,
     lexical_features,
     own_features,
     page_features,
@@ -271,7 +272,6 @@ class _Labeller:
         self.facts = analyse_lines([b.text for b in doc.blocks]) if facts is None else facts
         self.labels: list[tuple[str, str] | None] = [None] * len(doc.blocks)
         self.title_idx: int | None = None
-        self.line_scores: list[float] = []
         self.scores: np.ndarray | None = None
         #: Blocks the catastrophe guard gave back to the article.
         self.guarded: set[int] = set()
@@ -536,43 +536,10 @@ class _Labeller:
                 article[k] = False
 
     # --- 6. main body --------------------------------------------------------------------------------
-    def _scores(self) -> list[float]:
-        """Per-line evidence of running text: words of prose count for, chrome against.
-
-        Short lines after a sentence ending with a colon ("The nominees in full:") are list items
-        of the article, so they count (a little) for, until running text resumes.
-        """
-        scores: list[float] = []
-        in_list = False
-        for facts, label in zip(self.facts, self.labels, strict=True):
-            f = facts.features
-            if label is not None:
-                in_list = False
-                if label[1] in END_OF_ARTICLE:
-                    scores.append(-1e9)
-                elif label[0] == "chrome":
-                    scores.append(-max(CHROME_PENALTY, f.words * LONG_LINE_PENALTY))
-                else:
-                    scores.append(0.0)
-            elif f.prose:
-                in_list = f.colon_end
-                scores.append(float(f.words))
-            elif in_list and f.words <= 12:
-                scores.append(1.0)
-            elif f.words >= 10 and f.stop_ratio >= 0.3 and not f.shouting:
-                # A sentence without its full stop: a standfirst, or a related story's headline.
-                scores.append(f.words * UNPUNCTUATED_SENTENCE_WEIGHT)
-            else:
-                in_list = f.colon_end and f.words >= 4
-                scores.append(-min(HEADING_PENALTY, float(f.words)) if f.heading_like
-                              else -f.words * LONG_LINE_PENALTY)
-        return scores
-
-    def body_segments(self) -> list[tuple[int, int, float]]:
-        """The runs of running text (:func:`_segments` of :meth:`_scores`), main run first; empty
-        when the page holds too little running text to tell body from chrome."""
-        self.line_scores = self._scores()
-        segments = _segments(self.line_scores, self.settings.body_min_words,
+    def body_segments(self, line_scores: np.ndarray) -> list[tuple[int, int, float]]:
+        """The runs of running text (:func:`_segments` of the page's :func:`_line_scores`), main
+        run first; empty when the page holds too little running text to tell body from chrome."""
+        segments = _segments(line_scores, self.settings.body_min_words,
                              self.settings.body_secondary_ratio)
         if not segments:
             return []
@@ -581,21 +548,22 @@ class _Labeller:
             return []
         return [main] + [seg for seg in segments if seg is not main]
 
-    def rule_columns(self) -> tuple[list[float], list[int], list[int], list[float], list[int]]:
+    def rule_columns(self, texts: Sequence[str], line_scores: np.ndarray
+                     ) -> tuple[list[int], list[int], list[float], list[int]]:
         """What the rules and the earlier steps found, per block (before any padding or body step):
-        the body step's line score, whether the block lies in its main run and in any run, how
-        often its text repeats in the page, and the :data:`_RULE_KINDS` column its label sets.
+        whether the block lies in the body step's main run (``line_scores``: the page's
+        :func:`_line_scores`) and in any run, how often its text (``texts``) repeats in the page,
+        and the :data:`_RULE_KINDS` column its label sets.
         Plain lists: :func:`batch_features` turns a whole batch into columns at once."""
-        texts = [b.text for b in self.blocks]
         counts = Counter(texts)
-        segments = self.body_segments()
+        segments = self.body_segments(line_scores)
         n = len(self.blocks)
         in_main, in_any = [0] * n, [0] * n
         for start, end, _ in segments:
             in_any[start:end] = [1] * (end - start)
         if segments:
             in_main[segments[0][0]:segments[0][1]] = [1] * (segments[0][1] - segments[0][0])
-        return (self.line_scores, in_main, in_any, [counts[t] for t in texts],
+        return (in_main, in_any, [counts[t] for t in texts],
                 [0 if label is None else self._rule_kind(label) for label in self.labels])
 
     def _rule_kind(self, label: tuple[str, str] | None) -> int:
@@ -692,7 +660,55 @@ def _max_segment(scores: Any, lo: int, hi: int) -> tuple[int, int, float]:
     return best_start, best_end, best
 
 
-def _segments(scores: list[float], min_words: float, secondary_ratio: float) -> list[tuple[int, int, float]]:
+#: What :func:`_line_scores` needs of a block's label: none, an end-of-article marker, other chrome,
+#: anything else (a title, a title repeat).
+_FREE, _END_MARK, _CHROME, _OTHER_LABEL = 0, 1, 2, 3
+
+
+def _score_kind(label: tuple[str, str] | None) -> int:
+    if label is None:
+        return _FREE
+    if label[1] in END_OF_ARTICLE:
+        return _END_MARK
+    return _CHROME if label[0] == "chrome" else _OTHER_LABEL
+
+
+@njit(cache=True, nogil=True)
+def _line_scores(kinds: Any, words: Any, stop_ratio: Any, colon_end: Any, shouting: Any, prose: Any,
+                 heading_like: Any, starts: Any, out: Any) -> None:
+    """Per-line evidence of running text, the body step's, for a whole batch (``starts``: first
+    row of each document, and the total): words of prose count for, chrome against; ``kinds``
+    are :func:`_score_kind` of the labels.
+
+    Short lines after a sentence ending with a colon ("The nominees in full:") are list items
+    of the article, so they count (a little) for, until running text resumes.
+    """
+    for d in range(starts.shape[0] - 1):
+        in_list = False
+        for i in range(starts[d], starts[d + 1]):
+            n = words[i]
+            if kinds[i] != _FREE:
+                in_list = False
+                if kinds[i] == _END_MARK:
+                    out[i] = -1e9
+                elif kinds[i] == _CHROME:
+                    out[i] = -max(CHROME_PENALTY, n * LONG_LINE_PENALTY)
+                else:
+                    out[i] = 0.0
+            elif prose[i] != 0:
+                in_list = colon_end[i] != 0
+                out[i] = n
+            elif in_list and n <= 12:
+                out[i] = 1.0
+            elif n >= 10 and stop_ratio[i] >= 0.3 and shouting[i] == 0:
+                # A sentence without its full stop: a standfirst, or a related story's headline.
+                out[i] = n * UNPUNCTUATED_SENTENCE_WEIGHT
+            else:
+                in_list = colon_end[i] != 0 and n >= 4
+                out[i] = -min(HEADING_PENALTY, n) if heading_like[i] != 0 else -n * LONG_LINE_PENALTY
+
+
+def _segments(scores: np.ndarray, min_words: float, secondary_ratio: float) -> list[tuple[int, int, float]]:
     """The maximum-sum segment, plus further segments (left and right of it) worth at least
     ``secondary_ratio`` of it and ``min_words``: an article split by an inline block of links."""
     values = np.asarray(scores, dtype=np.float64)
@@ -831,14 +847,15 @@ class BatchFeatures:
         return page_features(self.weighed(token_weights), self.starts, self.is_html)
 
 
-def rule_columns(own: np.ndarray, starts: np.ndarray,
-                 found: Sequence[tuple[list[float], list[int], list[int], list[float], list[int]]],
+def rule_columns(own: np.ndarray, starts: np.ndarray, scores: np.ndarray,
+                 found: Sequence[tuple[list[int], list[int], list[float], list[int]]],
                  facts: Sequence[LineFacts]) -> None:
-    """Fill the :data:`~dedupe.clean.context.RULE_FEATURES` columns of a batch's ``own`` from each
-    document's :meth:`_Labeller.rule_columns` (column operations over the whole batch)."""
+    """Fill the :data:`~dedupe.clean.context.RULE_FEATURES` columns of a batch's ``own`` from the
+    body step's line ``scores`` and each document's :meth:`_Labeller.rule_columns` (column
+    operations over the whole batch)."""
     col = OWN_COLUMNS
-    scores, in_main, in_any, repeats, kinds_of = (np.array([v for doc in found for v in doc[k]], np.float64)
-                                                  for k in range(5))
+    in_main, in_any, repeats, kinds_of = (np.array([v for doc in found for v in doc[k]], np.float64)
+                                          for k in range(4))
     own[:, col["body_score"]] = np.sign(scores) * np.log1p(np.minimum(np.abs(scores), 1e6))
     own[:, col["body_main"]] = in_main
     own[:, col["body_any"]] = in_any
@@ -860,17 +877,28 @@ def rule_columns(own: np.ndarray, starts: np.ndarray,
 def batch_features(labellers: Sequence[_Labeller]) -> BatchFeatures:
     """The :class:`BatchFeatures` of the blocks of prepared labellers."""
     facts = [f for lab in labellers for f in lab.facts]
-    own = own_features([b.text for lab in labellers for b in lab.blocks], [f.features for f in facts])
+    texts = [b.text for lab in labellers for b in lab.blocks]
+    line = feature_matrix([f.features for f in facts])
+    own = own_features(texts, line)
     starts = np.zeros(len(labellers) + 1, np.int64)
     np.cumsum([len(lab.blocks) for lab in labellers], out=starts[1:])
-    rule_columns(own, starts, [lab.rule_columns() for lab in labellers], facts)
+    # The body step's line scores, for the whole batch in one kernel.
+    kinds = np.array([_score_kind(label) for lab in labellers for label in lab.labels], np.int8)
+    field = {name: line[:, i] for i, name in enumerate(LineFeatures._fields)}
+    scores = np.empty(len(facts), np.float64)
+    _line_scores(kinds, field["words"], field["stop_ratio"], field["colon_end"], field["shouting"],
+                 field["prose"], field["heading_like"], starts, scores)
+    rule_columns(own, starts, scores,
+                 [lab.rule_columns(texts[lo:hi], scores[lo:hi])
+                  for lab, lo, hi in zip(labellers, starts[:-1].tolist(), starts[1:].tolist(), strict=True)],
+                 facts)
     words = token_buckets(EncodedLines.of([f.lower for f in facts]))
     topic = topic_features(words, starts, own[:, OWN_COLUMNS["prose"]] > 0)
     own[:, OWN_COLUMNS["topic_share"]] = topic[:, 0]
     own[:, OWN_COLUMNS["topic_weight"]] = topic[:, 1]
     own[:, WORD_CLASS_COLUMNS] = word_class_features(words.flat, words.offsets)
     is_html = np.array([lab.doc.extracted_text is not None for lab in labellers], np.float32)
-    new_facts = fact_features([b.text for lab in labellers for b in lab.blocks], starts)
+    new_facts = fact_features(texts, starts)
     return BatchFeatures(own, starts, is_html, words.flat, words.offsets, new_facts)
 
 

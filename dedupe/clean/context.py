@@ -441,19 +441,26 @@ def word_class_features(flat: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     return out
 
 
-def own_features(texts: Sequence[str], features: Sequence[LineFeatures]) -> np.ndarray:
-    """The :data:`OWN_FEATURES` matrix of a batch of lines, with the rule columns left at zero."""
+def feature_matrix(features: Sequence[LineFeatures]) -> np.ndarray:
+    """The :class:`~dedupe.clean.features.LineFeatures` of a batch of lines as one float64 matrix,
+    a column per field (exact: the fields are ints, bools and floats)."""
+    width = len(LineFeatures._fields)
+    # LineFeatures are tuples: one conversion for the batch.
+    line = np.fromiter(itertools.chain.from_iterable(features), np.float64, len(features) * width)
+    return line.reshape(-1, width)
+
+
+def own_features(texts: Sequence[str], features: Sequence[LineFeatures] | np.ndarray) -> np.ndarray:
+    """The :data:`OWN_FEATURES` matrix of a batch of lines, with the rule columns left at zero
+    (``features``: the lines' features, or their :func:`feature_matrix`)."""
     out = np.zeros((len(texts), len(OWN_FEATURES)), np.float32)
     if not texts:
         return out
     codes = np.frombuffer("\n".join(texts).encode("utf-32-le", "surrogatepass"), np.uint32)
     shape = np.zeros((len(texts), 8), np.int64)
     _shape_kernel(codes, _SEPARATOR_CODES, shape)
-    # LineFeatures are tuples: words, stop_ratio, terminal, colon_end, shouting, has_url, emoji, cjk,
-    # prose, heading_like, common_share - one conversion for the batch.
-    width = len(LineFeatures._fields)
-    line = np.fromiter(itertools.chain.from_iterable(features), np.float32, len(texts) * width)
-    line = line.reshape(-1, width)
+    matrix = features if isinstance(features, np.ndarray) else feature_matrix(features)
+    line = matrix.astype(np.float32)  # as converting the fields to float32 directly: same rounding
     field = {name: i for i, name in enumerate(LineFeatures._fields)}
     words = line[:, field["words"]]
     chars = shape[:, 0].astype(np.float32)
