@@ -639,11 +639,18 @@ class _Labeller:
         return next((i for i, label in enumerate(self.labels) if label is None), None)
 
     def apply(self) -> None:
+        """Write the labels, reasons and scores into the blocks (a kept block's reason names the
+        step that kept it: the guard before the bridge, else the body). The rare guarded and
+        bridged blocks are set after the loop, which then tests no set membership per block."""
         scores = self.scores.tolist() if self.scores is not None else [None] * len(self.blocks)
-        for i, (block, label, score) in enumerate(zip(self.blocks, self.labels, scores, strict=True)):
-            kept = "body:guard" if i in self.guarded else "body:bridge" if i in self.bridged else "body"
-            block.label, block.reason = label if label is not None else ("content", kept)
-            block.score = None if score is None or score != score else score  # NaN: not scored
+        content = ("content", "body")
+        for block, label, score in zip(self.blocks, self.labels, scores, strict=True):
+            block.label, block.reason = label or content
+            block.score = score if score == score else None  # NaN: not scored
+        for kept, picked in (("body:bridge", self.bridged - self.guarded), ("body:guard", self.guarded)):
+            for i in picked:
+                if self.labels[i] is None:
+                    self.blocks[i].reason = kept
 
 
 @njit(cache=True, nogil=True)
