@@ -162,6 +162,11 @@ class LineFacts(NamedTuple):
     first_word: str  #: :func:`_first_word`, for the title step (once a line, not once a page)
 
 
+#: Columns of :attr:`BatchFeatures.line`.
+_WORDS_FIELD: Final = LineFeatures._fields.index("words")
+_PROSE_FIELD: Final = LineFeatures._fields.index("prose")
+
+
 #: The needle groups of the rules (:mod:`dedupe.clean.needles`): a line holding none of a group's
 #: needles cannot match its rule, and the regex is not run. The phrase rules' come last, one group
 #: per rule, in their order.
@@ -457,7 +462,7 @@ class _Labeller:
                 block.similarity = 1.0
 
     # --- 5. padding sections ---------------------------------------------------------------------
-    def padding(self, probabilities: np.ndarray, threshold: float) -> None:
+    def padding(self, probabilities: np.ndarray, threshold: float, words: list[float]) -> None:
         """Label padding among the blocks still taken for article text, in two ways.
 
         A **template heading** the rules are sure of (:data:`~dedupe.clean.rules.PADDING_HEADINGS`:
@@ -467,12 +472,12 @@ class _Labeller:
         it reaches :data:`~dedupe.clean.padding.TEMPLATE_SECTION_BAR` (reason
         ``padding:<family>``). Everywhere else the text alone decides
         (:func:`~dedupe.clean.padding.padding_runs`, ``padding:commentary``, or the family of a
-        weaker heading that opens the run: "Key Takeaways", "FAQ"...).
+        weaker heading that opens the run: "Key Takeaways", "FAQ"...). ``words``: each block's
+        word count (from :attr:`BatchFeatures.line`).
         """
         article = [label is None for label in self.labels]
         if not any(article):
             return
-        words = [float(f.features.words) for f in self.facts]
         # Text since the headline, before any template section is judged: what makes a repeat of
         # the headline a restart of the story (below).
         since_title = np.cumsum([w if a else 0.0 for w, a in zip(words, article, strict=True)])
@@ -600,29 +605,31 @@ class _Labeller:
                 self.labels[i] = None
                 self.bridged.add(i)
 
-    def guard(self) -> None:
+    def guard(self, words: np.ndarray, prose: np.ndarray) -> None:
         """No catastrophe on one model's word: where the block model left (almost) nothing of a
         page, or under half of its running text, the blocks it removed come back (``body:guard``)
         — all of them when nothing was left, else the running text it did not rule out outright.
         (An HTML page's running text is often not the article's — comments, teasers — and its
-        model rarely fails: only the first applies there.)"""
+        model rarely fails: only the first applies there.)
+
+        ``words`` and ``prose``: the page's columns of :attr:`BatchFeatures.line` (word counts are
+        whole numbers: their float sums are exact)."""
         if self.scores is None:
             return
-        words = [f.features.words for f in self.facts]
-        prose = [f.features.prose for f in self.facts]
-        kept = sum(w for w, label in zip(words, self.labels, strict=True) if label is None)
+        free = np.fromiter((label is None for label in self.labels), bool, len(self.labels))
+        kept = words[free].sum()
         removed = [i for i, label in enumerate(self.labels) if label == ("chrome", "chrome:model")]
         if kept < GUARD_MIN_WORDS:
             back = removed
         else:
             if self.doc.line_features is not None:
                 return
-            total_prose = sum(w for w, p in zip(words, prose, strict=True) if p)
-            kept_prose = sum(w for w, p, label in zip(words, prose, self.labels, strict=True)
-                             if p and label is None)
+            is_prose = prose != 0
+            total_prose = words[is_prose].sum()
+            kept_prose = words[is_prose & free].sum()
             if total_prose < GUARD_MIN_PROSE or kept_prose >= GUARD_PROSE_SHARE * total_prose:
                 return
-            back = [i for i in removed if prose[i] and self.scores[i] >= GUARD_MIN_SCORE]
+            back = [i for i in removed if is_prose[i] and self.scores[i] >= GUARD_MIN_SCORE]
         for i in back:
             self.labels[i] = None
             self.guarded.add(i)
@@ -772,21 +779,23 @@ def clean_documents(docs: list[Document], settings: Settings,
                                     for lab in labellers if lab.doc.line_features is not None])
             x = np.hstack([x, lines[~decided[kind]]])
         scores[rows] = chosen.predict(x)
+    word_counts, prose = batch.line[:, _WORDS_FIELD], batch.line[:, _PROSE_FIELD]
     at = 0
     for labeller in labellers:
         n = len(labeller.blocks)
         labeller.decide(scores[at:at + n], thresholds[labeller.doc.line_features is not None])
-        labeller.guard()
+        labeller.guard(word_counts[at:at + n], prose[at:at + n])
         at += n
     # The padding model judges the blocks still taken for article text, all at once.
     padding = padding_model(settings)
     article = np.array([label is None for lab in labellers for label in lab.labels], bool)
     x = padding_features(batch.weighed(padding.token_weights), batch.starts, batch.facts)
     probabilities = padding_probabilities(padding, x, article)
+    words = word_counts.tolist()
     at = 0
     for labeller in labellers:
         n = len(labeller.blocks)
-        labeller.padding(probabilities[at:at + n], padding.threshold)
+        labeller.padding(probabilities[at:at + n], padding.threshold, words[at:at + n])
         at += n
         if labeller.title_idx is None:
             labeller.title(labeller.first_content())
@@ -839,6 +848,7 @@ class BatchFeatures:
     buckets: np.ndarray  #: word buckets of every block (:func:`~dedupe.clean.context.token_buckets`)
     offsets: np.ndarray  #: block i's buckets are buckets[offsets[i]:offsets[i + 1]]
     facts: np.ndarray  #: :data:`~dedupe.clean.context.FACT_FEATURES` of every block
+    line: np.ndarray  #: the blocks' :class:`LineFeatures` (:func:`~dedupe.clean.context.feature_matrix`)
 
     def weighed(self, token_weights: np.ndarray) -> np.ndarray:
         """:attr:`own` with its lexical columns weighed by ``token_weights`` (a model's; empty: the
@@ -906,7 +916,7 @@ def batch_features(labellers: Sequence[_Labeller]) -> BatchFeatures:
     own[:, WORD_CLASS_COLUMNS] = word_class_features(words.flat, words.offsets)
     is_html = np.array([lab.doc.extracted_text is not None for lab in labellers], np.float32)
     new_facts = fact_features(texts, starts)
-    return BatchFeatures(own, starts, is_html, words.flat, words.offsets, new_facts)
+    return BatchFeatures(own, starts, is_html, words.flat, words.offsets, new_facts, line)
 
 
 def clear_caches() -> None:
