@@ -589,8 +589,9 @@ class _Labeller:
         ``threshold``; a block labelled by a rule the model checks (:data:`MODEL_CHECKED_RULES`)
         is article text after all above it (the rule still names the chrome it agrees with)."""
         self.scores = scores
-        for i, label in enumerate(self.labels):
-            below = scores[i] < threshold
+        # Python floats and bools: indexing a numpy array per block cost more than the decisions.
+        values = scores.tolist()
+        for i, (label, below) in enumerate(zip(self.labels, (scores < threshold).tolist(), strict=True)):
             if label is None:
                 if below:
                     self.labels[i] = ("chrome", "chrome:model")
@@ -599,9 +600,9 @@ class _Labeller:
         # A lone doubtful block between two kept ones (a list item, a short line of the story)
         # belongs to the text around it; chrome inside a story scores far lower.
         for i in range(1, len(self.labels) - 1):
-            if (self.labels[i] == ("chrome", "chrome:model") and scores[i] >= BRIDGE_SHARE * threshold
+            if (self.labels[i] == ("chrome", "chrome:model") and values[i] >= BRIDGE_SHARE * threshold
                     and self.labels[i - 1] is None and self.labels[i + 1] is None
-                    and scores[i - 1] >= threshold and scores[i + 1] >= threshold):
+                    and values[i - 1] >= threshold and values[i + 1] >= threshold):
                 self.labels[i] = None
                 self.bridged.add(i)
 
