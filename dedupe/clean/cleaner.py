@@ -215,7 +215,6 @@ def _facts(text: str, lower: str, f: LineFeatures, present: int) -> LineFacts:
             padding = (name, True)
         elif present & _HAS_PADDING_WEAK and (name := PADDING_HEADINGS_WEAK.match(lower)):
             padding = (name, False)
-    head = lower[:40].split(None, 1)  # _first_word, inline
     facts: LineFacts = _new_tuple(LineFacts, (
         f, lower, chrome, dateline, byline,
         (chrome is None and words <= 150 and (bool(present & _HAS_BIO) or lower.startswith(_BIO_STARTS))
@@ -224,7 +223,7 @@ def _facts(text: str, lower: str, f: LineFeatures, present: int) -> LineFacts:
         padding,
         (len(COMMENTARY_PHRASES.findall(lower))
          if words >= PHRASE_MIN_WORDS and present & _HAS_COMMENTARY else 0),
-        head[0].strip(_PUNCTUATION) if head else "",
+        _first_word(lower),
     ))
     return facts
 
@@ -571,10 +570,8 @@ class _Labeller:
         return (in_main, in_any, [counts[t] for t in texts],
                 [0 if label is None else self._rule_kind(label) for label in self.labels])
 
-    def _rule_kind(self, label: tuple[str, str] | None) -> int:
-        """Which :data:`_RULE_KINDS` column a label sets (0: none)."""
-        if label is None:
-            return 0
+    def _rule_kind(self, label: tuple[str, str]) -> int:
+        """Which :data:`_RULE_KINDS` column a label sets (a block no rule took sets none: 0)."""
         reason = label[1]
         if reason in self.section_reasons:
             return _KIND_OF["chrome_section"]
