@@ -209,6 +209,9 @@ def main(argv: list[str] | None = None) -> int:
     baselines: dict[tuple[int, str], float] = {}
     work = Path(tempfile.mkdtemp(prefix="dedupe-scale-"))
     baseline = _baseline_checkout(args.baseline, work) if args.baseline else None
+    # Ours warmed as the baseline is: a fresh checkout (CI, a worktree) compiles its kernels at the
+    # first run, seconds that belong to the install, not to the throughput.
+    run_ours(PROJECT, "seeds", work / "warm-ours")
     try:
         for size in sizes:
             corpus = args.cache / f"{size}-seed{args.seed}"

@@ -259,6 +259,27 @@ def test_a_headline_printed_twice_at_the_top_does_not_shield_the_page_from_paddi
     assert [(b.label, b.reason) for b in twice.blocks[:2]] == [("title", "title:heading"),
                                                                ("duplicate", "title_repeat")]
 
+def test_a_template_heading_the_block_model_removed_still_opens_its_section() -> None:
+    # The block model may take a template's heading for chrome (a short line, low score): its
+    # section is still judged as the template's, so a line of it that reads like a fact (a table
+    # row the padding model doubts) goes with the commentary around it, not into the story.
+    commentary = ("Overall, this article offers readers a useful overview, and it highlights how the "
+                  "decision may ultimately shape the broader debate about coastal transport.")
+    row = "Fares Island fares capped at four pounds twenty until 2028"
+    lines = ["Harbour council approves second ferry route", *STORY, "Why This Story Matters", commentary,
+             row, commentary + " Indeed."]
+    doc = Document.from_text("\n".join(lines) + "\n", path="x.txt", format="text")
+    (labeller,) = prepare([segment_document(doc, S)], S)
+    n = 1 + len(STORY)
+    labeller.decide(np.array([0.9] * n + [0.05, 0.9, 0.9, 0.9]), 0.4)
+    padding_of = np.array([0.02] * n + [0.5, 0.95, 0.1, 0.95])
+    labeller.padding(padding_of, 0.5, [float(len(line.split())) for line in lines])
+    labeller.apply()
+    assert [(b.label, b.reason) for b in labeller.blocks[n:]] == [
+        ("chrome", "chrome:model")] + [("padding", "padding:why_topic_matters")] * 3
+    assert [b.label for b in labeller.blocks[1:n]] == ["content"] * len(STORY)
+
+
 NEWSROOM_SECTIONS = ["Why It Matters", "What to Know", "What People Are Saying", "What Experts Say",
                      "What Happens Next", "Summary:", "Key Takeaways"]
 
