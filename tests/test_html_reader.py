@@ -74,6 +74,20 @@ def test_dom_features_tell_navigation_from_the_article() -> None:
     assert column(html, "chrome_anc")[0] >= 1 and column(html, "content_anc")[2] >= 1
 
 
+def test_dom_features_tell_a_repeated_template_from_the_article_paragraphs() -> None:
+    # Three teasers, each its own item of one template (ids numbered: "teaser-17"), beside an
+    # article whose paragraphs share their parent.
+    teasers = "".join(f"<li class='teaser teaser-{n}'><div class='card'><p>Teaser {n}: {STORY}</p></div></li>"
+                      for n in (17, 18, 251))
+    html = page(f"<article><p>{STORY}</p><p>{MORE}</p><p>{STORY} Again.</p></article><ul>{teasers}</ul>")
+    parents = column(html, "repeat_parents_log")
+    assert parents[:3] == [0.0] * 3  # one parent
+    assert parents[3:] == pytest.approx([np.log(3)] * 3)
+    share = column(html, "repeat_share")
+    assert share[0] == share[2] and share[3] == share[5]
+    assert share[0] + share[3] == pytest.approx(1.0)
+
+
 def test_kept_share_counts_trigrams_and_whole_short_lines() -> None:
     blocks = ["Home", "The council voted on Thursday", "Something else entirely here", "Ferries"]
     kept = kept_share(blocks, "Ferries\nThe council voted on Thursday to open a route")

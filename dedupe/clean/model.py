@@ -36,7 +36,7 @@ from numba import njit
 from dedupe.clean.context import FEATURES, TOKEN_BUCKETS
 
 #: The model the cleaner uses unless told otherwise.
-MODEL_VERSION: Final = "2026.11.30"
+MODEL_VERSION: Final = "2026.12.07"
 MODELS_DIR: Final = Path(__file__).with_name("models")
 
 

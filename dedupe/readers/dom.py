@@ -90,7 +90,7 @@ DOM_FEATURES: Final = (
     *(f"anc_{f}" for f in _UNDER), "hidden", "br_line", "link_density", "log_links", "depth", "depth_rel",
     "hidden_class", "chrome_self", "content_self", "chrome_near", "content_near", "chrome_anc",
     "content_anc", "parent_share", "grandparent_share", "owner_share", "in_best", "best_share",
-    "dist_best", "parent_long_share", "n_siblings_log",
+    "dist_best", "parent_long_share", "n_siblings_log", "repeat_parents_log", "repeat_share",
 )
 _COLUMN: Final = {name: i for i, name in enumerate(DOM_FEATURES)}
 
@@ -98,6 +98,7 @@ _SPACES: Final = re.compile(r"\s+")
 _ATTRIBUTE_WORD: Final = re.compile(r"[^a-z0-9]+")
 _CAMEL: Final = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _TOKEN: Final = re.compile(r"\w+")
+_DIGITS: Final = re.compile(r"\d+")
 _HIDDEN_STYLE: Final = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 #: A block of this many words or more, mostly unlinked, is long text (where the article is).
 LONG_WORDS: Final = 15
@@ -141,6 +142,9 @@ class _Context:
     hidden_class: bool
     elements: tuple[int, ...]  #: serials of the block elements on the path, outermost first
     near: tuple[tuple[int, int], ...] = ()
+    #: The path's tags and classes (digits dropped: "comment-4512"), hashed: blocks of one template
+    #: (teasers, comments, the article's paragraphs) share it.
+    signature: int = 0
 
 
 _ROOT: Final = _Context("#root", 0, 0, 0, 0, 0, 0, 0, 0, 0, False, ())
@@ -175,10 +179,12 @@ def _child(element: Any, tag: str, parent: _Context, serial: int | None) -> _Con
         flags |= _BIT[flag]
     heading = int(tag[1]) if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456" else parent.heading
     near = (*parent.near, (chrome, content))[-4:]
+    classes = attributes.get("class")
+    signature = hash((parent.signature, tag, _DIGITS.sub("", classes) if classes else ""))
     return _Context(tag, parent.depth + 1, flags, heading, chrome, content, sum(n[0] for n in near),
                     sum(n[1] for n in near), parent.chrome_anc + chrome, parent.content_anc + content,
                     parent.hidden_class or hidden_class,
-                    (*parent.elements, serial) if serial is not None else parent.elements, near)
+                    (*parent.elements, serial) if serial is not None else parent.elements, near, signature)
 
 
 def _owner(tag: str) -> str:
@@ -371,6 +377,14 @@ def dom_features(blocks: list[DomBlock]) -> np.ndarray:
         if words >= 0.6 * total_long and depth_of[serial] > best_depth:
             best, best_depth = serial, depth_of[serial]
     biggest = max(blocks, key=lambda b: b.words).context.depth
+    # Blocks of one path signature under many parents are one template repeated (a teaser list, a
+    # comment thread); the article's paragraphs share a parent.
+    parents_of: dict[int, set[int]] = {}
+    words_of: dict[int, int] = {}
+    for b in blocks:
+        signature, path = b.context.signature, b.context.elements
+        parents_of.setdefault(signature, set()).add(path[-2] if len(path) >= 2 else -1)
+        words_of[signature] = words_of.get(signature, 0) + b.words
     c = _COLUMN
     for row, b in zip(out, blocks, strict=True):
         ctx = b.context
@@ -394,6 +408,8 @@ def dom_features(blocks: list[DomBlock]) -> np.ndarray:
         row[c["content_near"]] = ctx.content_near
         row[c["chrome_anc"]] = ctx.chrome_anc
         row[c["content_anc"]] = ctx.content_anc
+        row[c["repeat_parents_log"]] = math.log(len(parents_of[ctx.signature]))
+        row[c["repeat_share"]] = words_of[ctx.signature] / page_words
         if path:
             row[c["owner_share"]] = words_under.get(path[-1], 0) / page_words
         if len(path) >= 2:
