@@ -262,7 +262,8 @@ def test_a_headline_printed_twice_at_the_top_does_not_shield_the_page_from_paddi
 def test_a_template_heading_the_block_model_removed_still_opens_its_section() -> None:
     # The block model may take a template's heading for chrome (a short line, low score): its
     # section is still judged as the template's, so a line of it that reads like a fact (a table
-    # row the padding model doubts) goes with the commentary around it, not into the story.
+    # row the padding model doubts) goes with the commentary around it, not into the story; and
+    # the heading is named as the template's padding.
     commentary = ("Overall, this article offers readers a useful overview, and it highlights how the "
                   "decision may ultimately shape the broader debate about coastal transport.")
     row = "Fares Island fares capped at four pounds twenty until 2028"
@@ -275,8 +276,7 @@ def test_a_template_heading_the_block_model_removed_still_opens_its_section() ->
     padding_of = np.array([0.02] * n + [0.5, 0.95, 0.1, 0.95])
     labeller.padding(padding_of, 0.5, [float(len(line.split())) for line in lines])
     labeller.apply()
-    assert [(b.label, b.reason) for b in labeller.blocks[n:]] == [
-        ("chrome", "chrome:model")] + [("padding", "padding:why_topic_matters")] * 3
+    assert [(b.label, b.reason) for b in labeller.blocks[n:]] == [("padding", "padding:why_topic_matters")] * 4
     assert [b.label for b in labeller.blocks[1:n]] == ["content"] * len(STORY)
 
 
@@ -343,6 +343,23 @@ def test_a_lone_doubtful_block_between_kept_ones_is_bridged_but_not_a_run_or_a_s
     assert [(b.label, b.reason) for b in labeller.blocks] == [
         ("content", "body"), ("content", "body:bridge"), ("content", "body"), ("chrome", "chrome:model"),
         ("content", "body"), ("chrome", "chrome:model"), ("chrome", "chrome:model"), ("content", "body")]
+
+
+def test_a_doubtful_item_of_a_list_the_story_introduces_is_bridged_further_below_the_threshold() -> None:
+    # A short line the model doubts at 0.6 of the threshold stays between kept ones when running
+    # text introduced the list with a colon; the same line after a sentence that ends with a full
+    # stop does not.
+    intro = "The port authority published the winter schedule, which lists these crossings:"
+    plain = "The port authority published the winter schedule for the crossings on Monday."
+    items = ["Pier 4 to Skerry, early", "Skerry to Pier 4, noon", "Pier 4 to Skerry, late"]
+    threshold = 0.4
+    for lead, bridged in ((intro, True), (plain, False)):
+        doc = Document.from_text("\n".join([lead, *items]) + "\n", path="x.txt", format="text")
+        (labeller,) = prepare([segment_document(doc, S)], S)
+        labeller.decide(np.array([0.9, 0.9, 0.6 * threshold, 0.9]), threshold)
+        labeller.apply()
+        assert (labeller.blocks[2].label, labeller.blocks[2].reason) == (
+            ("content", "body:bridge") if bridged else ("chrome", "chrome:model"))
 
 
 def test_page_with_too_little_running_text_keeps_what_rules_left() -> None:

@@ -125,6 +125,10 @@ RESTART_MIN_WORDS: Final = 20
 #: only just below it (the model reads its neighbours already; at half the threshold the bridge kept
 #: more chrome than text, -0.0003 to -0.0006 mean F1 on each evaluation set, site-grouped folds).
 BRIDGE_SHARE: Final = 0.9
+#: ... or this share, when it is an item of a list the story introduces with a colon.
+LIST_BRIDGE_SHARE: Final = 0.5
+#: A line of a list has at most this many words (the body step's list items too).
+LIST_ITEM_WORDS: Final = 12
 #: The label of a block the block model took for chrome.
 MODEL_CHROME: Final = ("chrome", "chrome:model")
 #: Weights of the main-body score (per line; a prose line scores its word count).
@@ -494,7 +498,9 @@ class _Labeller:
                 continue
             end = i + 1 if head[0] in LINE_ONLY_PADDING else next(
                 (j for j in range(i + 1, n) if self.labels[j] == ("duplicate", "title_repeat")), n)
-            self._template_section(range(i, end), head[0], probabilities, words, article)
+            if (self._template_section(range(i, end), head[0], probabilities, words, article)
+                    and self.labels[i] == MODEL_CHROME):
+                self.labels[i] = ("padding", f"padding:{head[0]}")  # the template's, not site chrome
             i = end
         # Text between the headline and a repeat of it is a preface the template put before the
         # story: judged as a template section when a padding heading proposes it and a longer
@@ -535,15 +541,19 @@ class _Labeller:
         return bool(since_title[repeat] - since_title[self.title_idx] >= RESTART_MIN_WORDS)
 
     def _template_section(self, blocks: range, family: str, probabilities: np.ndarray,
-                          words: Sequence[float], article: list[bool]) -> None:
+                          words: Sequence[float], article: list[bool]) -> bool:
         """Label the article blocks among ``blocks`` padding of ``family`` when their text leans to
-        commentary: the padding model's word-weighted mean reaches TEMPLATE_SECTION_BAR."""
+        commentary: the padding model's word-weighted mean reaches TEMPLATE_SECTION_BAR; whether
+        it labelled any."""
         inside = [k for k in blocks if article[k]]
         weight = sum(words[k] + 1 for k in inside)
-        if sum(probabilities[k] * (words[k] + 1) for k in inside) >= TEMPLATE_SECTION_BAR * weight:
-            for k in inside:
-                self.labels[k] = ("padding", f"padding:{family}")
-                article[k] = False
+        leaning = sum(probabilities[k] * (words[k] + 1) for k in inside)
+        if not inside or leaning < TEMPLATE_SECTION_BAR * weight:
+            return False
+        for k in inside:
+            self.labels[k] = ("padding", f"padding:{family}")
+            article[k] = False
+        return True
 
     # --- 6. main body --------------------------------------------------------------------------------
     def body_segments(self, line_scores: np.ndarray) -> list[tuple[int, int, float]]:
@@ -600,14 +610,29 @@ class _Labeller:
                     self.labels[i] = MODEL_CHROME
             elif not below and label[1] in MODEL_CHECKED_RULES:
                 self.labels[i] = None
-        # A lone doubtful block between two kept ones (a list item, a short line of the story)
-        # belongs to the text around it; chrome inside a story scores far lower.
+        # A lone doubtful block between two kept ones (a short line of the story, an item of a
+        # list the story introduces) belongs to the text around it; chrome inside a story scores
+        # far lower.
         for i in range(1, len(self.labels) - 1):
-            if (self.labels[i] == MODEL_CHROME and values[i] >= BRIDGE_SHARE * threshold
+            if (self.labels[i] == MODEL_CHROME and values[i] >= LIST_BRIDGE_SHARE * threshold
                     and self.labels[i - 1] is None and self.labels[i + 1] is None
-                    and values[i - 1] >= threshold and values[i + 1] >= threshold):
+                    and values[i - 1] >= threshold and values[i + 1] >= threshold
+                    and (values[i] >= BRIDGE_SHARE * threshold or self._in_introduced_list(i))):
                 self.labels[i] = None
                 self.bridged.add(i)
+
+    def _in_introduced_list(self, i: int) -> bool:
+        """Whether block ``i`` is a short line of a list whose introduction, the running text
+        before it, ends with a colon ("The new sailings:"), as the body step counts list items."""
+        j = i
+        while j >= 0:
+            f = self.facts[j].features
+            if f.prose:
+                return j < i and bool(f.colon_end)
+            if f.words > LIST_ITEM_WORDS:
+                return False
+            j -= 1
+        return False
 
     def guard(self, words: np.ndarray, prose: np.ndarray) -> None:
         """No catastrophe on one model's word: where the block model left (almost) nothing of a
@@ -716,7 +741,7 @@ def _line_scores(kinds: Any, words: Any, stop_ratio: Any, colon_end: Any, shouti
             elif prose[i] != 0:
                 in_list = colon_end[i] != 0
                 out[i] = n
-            elif in_list and n <= 12:
+            elif in_list and n <= LIST_ITEM_WORDS:
                 out[i] = 1.0
             elif n >= 10 and stop_ratio[i] >= 0.3 and shouting[i] == 0:
                 # A sentence without its full stop: a standfirst, or a related story's headline.
