@@ -623,7 +623,10 @@ class _Labeller:
 
     def _in_introduced_list(self, i: int) -> bool:
         """Whether block ``i`` is a short line of a list whose introduction, the running text
-        before it, ends with a colon ("The new sailings:"), as the body step counts list items."""
+        before it, ends with a colon ("The new sailings:"). Close to the list items of
+        :func:`_line_scores`, not the same: this walks back over every line whatever its label,
+        and only running text opens a list (there, a rule's label ends one, and a short line
+        ending with a colon opens one too)."""
         j = i
         while j >= 0:
             f = self.facts[j].features
