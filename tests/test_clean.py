@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from dedupe.clean import clean_document
 from dedupe.clean.cleaner import BRIDGE_SHARE, prepare
 from dedupe.clean.model import default_model
-from dedupe.clean.rules import MODEL_CHECKED_RULES
+from dedupe.clean.rules import CHROME_PHRASES, MODEL_CHECKED_RULES
 from dedupe.clean.site import chrome_keys, chrome_lines, line_stats, looks_like_prose, prose_flags
 from dedupe.document import Document
 from dedupe.pipeline import run_pipeline, segment_document
@@ -93,6 +93,16 @@ def test_chrome_line_families(rule: str, line: str) -> None:
 def test_chrome_phrases_anywhere_in_a_line(line: str, rule: str) -> None:
     doc = clean([*STORY[:2], line, *STORY[2:]])
     assert label_of(doc, line) == ("chrome", f"chrome:{rule}")
+
+
+@pytest.mark.parametrize(("line", "credit"), [
+    ("The new ferry leaves the pier at dawn (Photo: Sam Lee/AP)", True),
+    ("Commuters queue for the first crossing (file photo via Reuters)", True),
+    ("Warm-up, then 10x(Walk 2 min/ Run Easy 1 min)", False),
+    ("Ticket sales rose in both seasons (2023/24)", False),
+])
+def test_a_photo_credit_names_people_and_agencies_not_figures(line: str, credit: bool) -> None:
+    assert (CHROME_PHRASES.match(line.lower()) == "caption_credit") is credit
 
 
 def test_a_rule_the_model_checks_names_the_chrome_or_yields_to_the_model() -> None:

@@ -382,8 +382,9 @@ CHROME_PHRASES: Final = PhraseRules([
     ("caption_labelled", ("photo", "image", "illustration", "picture", "composite"),
      r"[.!?]\s+(?:photograph|photo|image|illustration|picture|composite)"
                                  r"\s*:\s*[\w .,'’/&-]{2,80}$"),
-    ("caption_credit", ("/", "via"), r"\(\s*(?:photo|image|credit|pictured|file photo|фото)?\s*:?\s*"
-                               r"[\w .,'’-]{0,60}(?:/|\bvia\b)\s*[\w .'’-]{2,40}\)\s*$"),
+    # "(Photo: Jane Doe/AP)": names, no figures ("(Walk 2 min/ Run 1 min)" is a workout's step).
+    ("caption_credit", ("/", "via"), r"\((?![^)]*\d)\s*(?:photo|image|credit|pictured|file photo|фото)?"
+                               r"\s*:?\s*[\w .,'’-]{0,60}(?:/|\bvia\b)\s*[\w .'’-]{2,40}\)\s*$"),
 ])
 
 
