@@ -52,9 +52,10 @@ import trafilatura
 
 from dedupe.clean import cleaner
 from dedupe.document import Document, InputFile
-from dedupe.pipeline import run_pipeline, segment_document
 from dedupe.readers.formats import read_input
 from dedupe.readers.html import extract_html
+from dedupe.run import run_pipeline
+from dedupe.segment import segment_document
 from dedupe.settings import Settings
 from dedupe.train import blocks as block_training
 from dedupe.train import padding as padding_training

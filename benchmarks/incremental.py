@@ -18,7 +18,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from dedupe.corpus import committed_files
-from dedupe.pipeline import run_pipeline
+from dedupe.run import run_pipeline
 
 PROJECT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT.parent / "shared"

@@ -94,7 +94,7 @@ def run_ours(corpus: Path, fmt: str, out: Path, project: Path = PROJECT) -> dict
 
 def _one(inputs: str, out: str) -> None:
     """The child process of :func:`run_ours`: one run, its summary as JSON on stdout."""
-    from dedupe.pipeline import run_pipeline
+    from dedupe.run import run_pipeline
 
     summary = run_pipeline([inputs], out)
     print(json.dumps(summary.to_dict()))

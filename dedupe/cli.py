@@ -13,6 +13,8 @@ import os
 import re
 import threading
 import time
+import typing
+from inspect import Parameter, signature
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -25,14 +27,13 @@ from rich.text import Text
 
 from dedupe.corpus import CorpusBusy, CorpusDamaged
 from dedupe.document import LABELS
-from dedupe.pipeline import new_run_id, staging_dir
 from dedupe.processes import supervised
+from dedupe.run_folder import RunFolder
 from dedupe.settings import Settings
-from dedupe.writers.staging import SUFFIX
+from dedupe.stages import new_run_id
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn a folder of scraped news pages into a clean, deduplicated Parquet corpus.")
-_MB = 1024 * 1024
 #: Exit status when another run holds the corpus (EX_TEMPFAIL: try again later).
 EXIT_BUSY = 75
 #: Exit status of a run that failed (nothing committed), of a usage error and of a damaged corpus.
@@ -42,31 +43,26 @@ EXIT_DAMAGED = 3
 
 
 def stage_progress(stage: Path) -> tuple[str, int | None, int, str]:
-    """Where a run is, read from its staging folder (whatever runs the tasks): the stage, its total
-    (None before the plan), how much of it is done, and what is counted. Every stage's outputs
-    appear by rename, complete, so counting them is counting what is done."""
+    """Where a run is, read from its run folder ``stage`` (whatever runs the tasks): the stage, its
+    total (None before the plan), how much of it is done, and what is counted. Every stage's
+    outputs appear by rename, complete, so counting them is counting what is done."""
+    folder = RunFolder(stage)
     try:
-        plan = json.loads((stage / "plan.json").read_text(encoding="utf-8"))
+        plan = json.loads(folder.path("plan").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return "starting Prefect", None, 0, ""
-
-    def count(folder: str, pattern: str) -> int:
-        return sum(1 for _ in (stage / folder).glob(pattern)) if (stage / folder).is_dir() else 0
-
     read = 0
-    for marker in list((stage / "done").glob("*.json")) if (stage / "done").is_dir() else []:
+    for batch in folder.units("read_counts"):
         with contextlib.suppress(OSError, ValueError, KeyError):
-            read += json.loads(marker.read_text(encoding="utf-8"))["files"]
-    docs = stage / "documents"
-    staged = {f.name.removesuffix(SUFFIX) for f in docs.glob(f"*{SUFFIX}")} if docs.is_dir() else set()
-    finished = {f.stem for f in docs.glob("*.parquet")} if docs.is_dir() else set()
-    parts = len(staged | finished)  # a part's working file gives way to its final one
-    cleaned = count("labels", f"*{SUFFIX}")
+            read += json.loads(folder.path("read_counts", batch).read_text(encoding="utf-8"))["files"]
+    finished = set(folder.units("documents"))
+    parts = len(set(folder.units("staged_documents")) | finished)  # a part's working file gives way
+    cleaned = len(folder.units("labels"))
     if read < plan["n_files"] and not cleaned:
         return "reading", plan["n_files"], read, "files"
     if cleaned < parts:
         return "cleaning", parts, cleaned, "parts"
-    decided = count("dedup/decisions", f"*{SUFFIX}")
+    decided = len(folder.units("decisions"))
     if decided < parts:
         return "deduplicating", parts, decided, "parts"
     if len(finished) < parts:
@@ -160,44 +156,34 @@ def _prefect_api() -> bool:
     return True
 
 
-@app.command()
+def _setting_options() -> list[Parameter]:
+    """An option of `dedupe run` for every setting that declares one (:func:`dedupe.settings.setting`):
+    its help and default are the setting's own, in the option's unit."""
+    hints = typing.get_type_hints(Settings)
+    options = []
+    for f in dataclasses.fields(Settings):
+        if not (name := f.metadata["option"]):
+            continue
+        scale = f.metadata["scale"]
+        default, type_ = (f.default, hints[f.name]) if scale == 1 else (f.default / scale, float)
+        options.append(Parameter(name, Parameter.KEYWORD_ONLY, default=default,
+                                 annotation=Annotated[type_, typer.Option(help=f.metadata["help"])]))
+    return options
+
+
+def _settings_of_options(options: dict[str, Any]) -> dict[str, Any]:
+    """The settings the options of :func:`_setting_options` give."""
+    values = {}
+    for f in dataclasses.fields(Settings):
+        if (name := f.metadata["option"]) in options:
+            scale = f.metadata["scale"]
+            values[f.name] = options[name] if scale == 1 else int(options[name] * scale)
+    return values
+
+
 def run(
     inputs: Annotated[list[str], typer.Argument(help="Folders, files or glob patterns to read.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Corpus folder to write.")] = Path("parquet"),
-    batch_files: Annotated[int, typer.Option(help="Input files per batch (task run).")] =
-        Settings.batch_files,
-    max_file_mb: Annotated[float, typer.Option(help="Refuse files larger than this (MiB).")] =
-        Settings.max_file_bytes / _MB,
-    max_record_mb: Annotated[float, typer.Option(help="Refuse JSON records larger than this (MiB).")] =
-        Settings.max_record_bytes / _MB,
-    max_block_chars: Annotated[int, typer.Option(help="Split lines longer than this at sentences.")] =
-        Settings.max_block_chars,
-    target_block_chars: Annotated[int, typer.Option(help="Size of the sentence groups of long lines.")] =
-        Settings.target_block_chars,
-    clean: Annotated[bool, typer.Option(help="Label chrome, padding and titles.")] = Settings.clean,
-    site_chrome_min_docs: Annotated[int, typer.Option(
-        help="A line on this many pages of a site is chrome.")] = Settings.site_chrome_min_docs,
-    content_threshold: Annotated[float | None, typer.Option(
-        help="Blocks the block model scores below this are chrome (default: the model's own, see "
-             "its card); lower keeps more text.")] = Settings.content_threshold,
-    dedup: Annotated[bool, typer.Option(help="Label duplicate blocks.")] = Settings.dedup,
-    jaccard_threshold: Annotated[float, typer.Option(help="Verified shingle Jaccard of a near duplicate.")] =
-        Settings.jaccard_threshold,
-    containment_threshold: Annotated[float, typer.Option(
-        help="Share of a block's shingles found in one kept block that makes it a repeat.")] =
-        Settings.containment_threshold,
-    near_min_words: Annotated[int, typer.Option(help="Shorter blocks are compared exactly only.")] =
-        Settings.near_min_words,
-    exact_min_words: Annotated[int, typer.Option(help="Shorter blocks are not compared.")] =
-        Settings.exact_min_words,
-    num_perm: Annotated[int, typer.Option(help="MinHash permutations.")] = Settings.num_perm,
-    shingle_words: Annotated[int, typer.Option(help="Words per shingle.")] = Settings.shingle_words,
-    lsh_bands: Annotated[int, typer.Option(help="LSH bands (0: chosen for 99 % recall).")] = \
-        Settings.lsh_bands,
-    lsh_rows: Annotated[int, typer.Option(help="LSH rows per band (0: chosen).")] = Settings.lsh_rows,
-    near_duplicate_ratio: Annotated[float, typer.Option(
-        help="Share of copied content that makes a document near_duplicate_of another.")] =
-        Settings.near_duplicate_ratio,
     setting: Annotated[list[str] | None, typer.Option(
         "--set", help="Any other setting, NAME=VALUE (see dedupe/settings.py).")] = None,
     runner: Annotated[str, typer.Option(
@@ -205,26 +191,17 @@ def run(
              "at --address, through prefect-dask / prefect-ray).")] = "local",
     address: Annotated[str | None, typer.Option(
         help="The cluster: tcp://HOST:8786 (Dask scheduler), ray://HOST:10001 or auto (Ray).")] = None,
-    workers: Annotated[int, typer.Option(help="Local worker processes (0: every core).")] = Settings.workers,
     progress: Annotated[bool, typer.Option(help="Progress bar (only on a terminal).")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     debug: Annotated[bool, typer.Option(help="Print the traceback of a failure.")] = False,
+    **options: Any,
 ) -> None:
     """Run the pipeline (as a Prefect flow) over INPUTS and write the corpus to --out.
 
     Exit status: 0 done; 1 the run failed (nothing committed; traceback in OUT/_corpus/last-error.log);
     2 usage; 3 the corpus is damaged (see `dedupe verify`); 75 another run holds the corpus.
     """
-    values: dict[str, Any] = {
-        "batch_files": batch_files, "max_file_bytes": int(max_file_mb * _MB),
-        "max_record_bytes": int(max_record_mb * _MB), "max_block_chars": max_block_chars,
-        "target_block_chars": target_block_chars, "clean": clean,
-        "site_chrome_min_docs": site_chrome_min_docs, "content_threshold": content_threshold, "dedup": dedup,
-        "jaccard_threshold": jaccard_threshold, "containment_threshold": containment_threshold,
-        "near_min_words": near_min_words, "exact_min_words": exact_min_words, "num_perm": num_perm,
-        "shingle_words": shingle_words, "lsh_bands": lsh_bands, "lsh_rows": lsh_rows,
-        "near_duplicate_ratio": near_duplicate_ratio, "workers": workers,
-    }
+    values = _settings_of_options(options)
     # Usage errors first, in one line each, before Prefect or any process starts.
     try:
         values.update(_parse_settings(setting or []))
@@ -258,6 +235,14 @@ def run(
                          debug=debug)
 
     raise typer.Exit(supervised(work))
+
+
+# The options of the settings come from the settings' own declarations (one place for each).
+_run_signature = signature(run, eval_str=True)
+run.__signature__ = _run_signature.replace(parameters=[  # type: ignore[attr-defined]
+    *(p for p in _run_signature.parameters.values() if p.kind is not Parameter.VAR_KEYWORD),
+    *_setting_options()])
+app.command()(run)
 
 
 def _say(message: str) -> None:
@@ -304,7 +289,7 @@ def _run_flow(inputs: list[str], out: Path, settings: Settings, task_runner: Any
     with bar:
         task_id = bar.add_task("starting Prefect", total=None, unit="")
         poller = threading.Thread(target=_poll_progress,
-                                  args=(staging_dir(out, run_id), bar, task_id, stop), daemon=True)
+                                  args=(RunFolder.of(out, run_id).root, bar, task_id, stop), daemon=True)
         poller.start()
         started = time.perf_counter()
         try:

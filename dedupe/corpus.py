@@ -239,3 +239,49 @@ def read_committed(files: list[str], columns: list[str], filters: Any = None) ->
                 raise CorpusDamaged(f"{path} cannot be read ({exc}); `dedupe verify "
                                     f"{Path(path).parent.parent.parent}` says more") from None
         raise
+
+
+# --- what the committed runs hold -------------------------------------------------------------------
+
+def committed_inputs(out_dir: str | Path) -> set[tuple[str, int, int]]:
+    """``(path, size, mtime_ns)`` of every input file of the committed runs."""
+    files = committed_files(out_dir, "inputs")
+    if not files:
+        return set()
+    table = read_committed(files, ["path", "size", "mtime_ns"])
+    return set(zip(table["path"].to_pylist(), table["size"].to_pylist(), table["mtime_ns"].to_pylist(),
+                   strict=True))
+
+
+def committed_doc_ids(out_dir: str | Path) -> set[str]:
+    """The ``doc_id`` of every document of the committed runs."""
+    files = committed_files(out_dir, "documents")
+    if not files:
+        return set()
+    return set(read_committed(files, ["doc_id"])["doc_id"].to_pylist())
+
+
+#: Keys of the index layout that come from settings (``num_perm``...), not from the code.
+_LAYOUT_SETTINGS = frozenset({"num_perm", "shingle_words", "minhash_seed", "bands", "rows"})
+
+
+def committed_index(out_dir: str | Path, layout: dict[str, int]) -> Any:
+    """The duplicate index of the committed runs (an Arrow table; None when there is none),
+    checked to be comparable with ``layout``, the index layout of this run's settings."""
+    import pyarrow.parquet as pq
+
+    files = committed_files(out_dir, "index")
+    if not files:
+        return None
+    for path in files[:1] + files[-1:]:
+        stored = json.loads((pq.read_schema(path).metadata or {}).get(b"dedupe.index_layout", b"{}"))
+        if stored and stored != layout:
+            differ = sorted(k for k in {*stored, *layout} if stored.get(k) != layout.get(k))
+            # Settings can be matched; a form this version computes differently cannot.
+            advice = ("run with the corpus's settings, or write a new corpus"
+                      if set(differ) <= _LAYOUT_SETTINGS else
+                      "this version of dedupe indexes blocks differently: write a new corpus")
+            raise ValueError(f"the corpus {out_dir} was deduplicated with "
+                             f"{ {k: stored.get(k) for k in differ} }; this run uses "
+                             f"{ {k: layout.get(k) for k in differ} }: {advice}")
+    return read_committed(files, ["doc_id", "block_idx", "exact_key", "band_keys", "anchors", "shingles"])

@@ -11,7 +11,7 @@ written for at most ``max_documents`` documents - every document a list links to
 first others by path. The report says how many it shows; ``dedupe inspect`` shows any document.
 
 >>> import tempfile
->>> from dedupe.pipeline import run_pipeline
+>>> from dedupe.run import run_pipeline
 >>> out = tempfile.mkdtemp()
 >>> summary = run_pipeline(["seeds"], out)
 >>> path = write_html_report(out, summary.run_id)

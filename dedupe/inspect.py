@@ -4,7 +4,7 @@ The data behind ``dedupe inspect`` (the terminal view) and the HTML report: plai
 JSON. Only committed runs are read (:func:`dedupe.corpus.committed_files`).
 
 >>> import tempfile
->>> from dedupe.pipeline import run_pipeline
+>>> from dedupe.run import run_pipeline
 >>> out = tempfile.mkdtemp()
 >>> _ = run_pipeline(["seeds"], out)
 >>> view = document_view(out, "001_927cb4e43b5f7477.txt")

@@ -1,7 +1,7 @@
 """A short report of one committed run, from the corpus alone (used for Prefect artifacts).
 
 >>> import tempfile
->>> from dedupe.pipeline import run_pipeline
+>>> from dedupe.run import run_pipeline
 >>> out = tempfile.mkdtemp()
 >>> summary = run_pipeline(["seeds"], out)
 >>> "| padding |" in run_markdown(out, summary.run_id)

@@ -148,51 +148,6 @@ SITE_LINES: Final = pa.schema([
 TABLES: Final = {"inputs": INPUTS, "errors": ERRORS, "site_lines": SITE_LINES, "site_chrome": SITE_CHROME,
                  "index": INDEX, "signatures": SIGNATURES, "blocks": BLOCKS, "documents": DOCUMENTS}
 
-#: Staged only: the deduplicator's decisions, one file per part, addressed by row of the part's blocks.
-DECISIONS: Final = pa.schema([
-    pa.field("row", pa.int32(), nullable=False),
-    pa.field("dup_doc", pa.string(), nullable=False),
-    pa.field("dup_block", pa.int32(), nullable=False),
-    pa.field("similarity", pa.float32(), nullable=False),
-    pa.field("reason", pa.string(), nullable=False),
-])
-#: Staged only: per-document duplicate shares, one file per part.
-DOC_STATS: Final = pa.schema([
-    pa.field("doc_id", pa.string(), nullable=False),
-    pa.field("duplicate_ratio", pa.float32(), nullable=False),
-    pa.field("near_duplicate_of", pa.string()),
-])
-#: Staged only: the cleaner's label of every block, row for row with the part's staged blocks.
-BLOCK_LABELS: Final = pa.schema([
-    pa.field("label", pa.string(), nullable=False),
-    pa.field("reason", pa.string(), nullable=False),
-    pa.field("duplicate_of_doc", pa.string()),
-    pa.field("duplicate_of_block", pa.int32()),
-    pa.field("similarity", pa.float32()),
-    pa.field("score", pa.float32()),
-])
-#: Staged only: what the cleaner learnt of each document (row for row with the staged documents),
-#: and what the keep-order needs.
-DOC_FACTS: Final = pa.schema([
-    pa.field("doc_id", pa.string(), nullable=False),
-    pa.field("path", pa.string(), nullable=False),
-    pa.field("record", pa.int64()),
-    pa.field("title", pa.string()),
-    pa.field("author", pa.string()),
-    pa.field("published", pa.string()),
-])
-
-#: Staged only: one row per distinct line of each document with a site (input of the chrome learner).
-LINE_STATS: Final = pa.schema([
-    pa.field("source", pa.string(), nullable=False),
-    pa.field("key", pa.int64(), nullable=False),
-    pa.field("doc_id", pa.string(), nullable=False),
-    pa.field("prose", pa.bool_(), nullable=False),
-    pa.field("text", pa.string(), nullable=False),
-    pa.field("prev_key", pa.int64()),
-    pa.field("next_key", pa.int64()),
-])
-
 DESCRIPTIONS: Final = {
     "documents": "One row per distinct article (by `doc_id`).",
     "blocks": "One row per block (line or sentence group) of each document, with its label and provenance.",

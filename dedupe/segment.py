@@ -17,6 +17,9 @@ import re
 from collections.abc import Iterator
 from typing import Final
 
+from dedupe.document import Block, Document
+from dedupe.settings import Settings
+
 #: Line separators: the same set as :meth:`str.splitlines`.
 _BREAKS: Final = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 #: A non-blank line, trimmed: from its first non-space character to its last (every separator is
@@ -162,3 +165,14 @@ def segment(text: str, *, max_block_chars: int = 1000,
         else:
             spans.append((start, end))
     return spans
+
+
+def segment_document(doc: Document, settings: Settings) -> Document:
+    """Give ``doc`` its blocks: every block starts as ``content`` until a cleaner decides otherwise."""
+    base = doc.base_text
+    doc.blocks = [
+        Block(idx=i, start=s, end=e, text=base[s:e])
+        for i, (s, e) in enumerate(segment(base, max_block_chars=settings.max_block_chars,
+                                           target_block_chars=settings.target_block_chars))
+    ]
+    return doc

@@ -1,9 +1,11 @@
-"""The Prefect flow: orchestration only. Every task calls one stage of :mod:`dedupe.pipeline`.
+"""The Prefect flow: orchestration only. Its tasks are made from the declared stages
+(:data:`dedupe.stages.STAGES`), not written one by one; each calls library code.
 
-Tasks exchange paths and counts, never documents: the batch manifests and the staged Parquet
-parts live in the run's staging folder. The per-batch stages are one task each, running the
-batches in a process pool on every core (:mod:`dedupe.parallel`): a Prefect task run per batch
-would cost milliseconds and state each, and a Prefect process worker a server each.
+Tasks exchange the plan and counts, never documents: the batches and the staged parts live in the
+run folder (:mod:`dedupe.run_folder`). Locally, a stage of batches or parts is one task running
+them in a process pool on every core (:mod:`dedupe.parallel`): a Prefect task run per batch would
+cost milliseconds and state each, and a Prefect process worker a server each. On a cluster
+(``distributed=True``), it is one task run per batch or part, which the task runner spreads.
 
 Run it from Python::
 
@@ -14,79 +16,46 @@ Run it from Python::
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from prefect import flow, get_run_logger, task, unmapped
+from prefect import Task, flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from dedupe import pipeline, report
-from dedupe.html_report import write_html_report
+from dedupe import report
 from dedupe.parallel import start_workers, stop_workers
-from dedupe.pipeline import BatchResult, RunPlan, RunSummary
+from dedupe.run import RunSummary, finish_run, open_corpus, run_stage
 from dedupe.settings import Settings
+from dedupe.stages import STAGES, Counts, RunPlan, Stage, plan_run
 
 
-@task(name="plan", cache_policy=NO_CACHE)
-def plan_task(inputs: list[str], out: str, settings: Settings, run_id: str | None) -> RunPlan:
-    return pipeline.plan_run(inputs, out, settings, run_id)
+def _here(stage: Stage) -> Callable[[RunPlan], Counts]:
+    """The stage run on this machine (:func:`dedupe.run.run_stage`), as a function of its own."""
+    def run(plan: RunPlan) -> Counts:
+        return run_stage(stage, plan)
+
+    run.__name__ = run.__qualname__ = stage.name.replace("-", "_")
+    return run
 
 
-@task(name="read-batches", cache_policy=NO_CACHE)
-def read_batches_task(plan: RunPlan) -> list[BatchResult]:
-    return pipeline.read_batches(plan)
+#: One task per stage, on this machine's cores.
+LOCAL_TASKS: dict[str, Task[..., Counts]] = {
+    stage.name: task(name=stage.name, cache_policy=NO_CACHE)(_here(stage)) for stage in STAGES}
+#: One task per stage and unit (batch or part), for a cluster's task runner.
+CLUSTER_TASKS: dict[str, Task[..., Counts]] = {
+    stage.name: task(name=stage.name, cache_policy=NO_CACHE)(stage.fn) for stage in STAGES}
+plan_task = task(name="plan", cache_policy=NO_CACHE)(plan_run)
+finish_task = task(name="publish", cache_policy=NO_CACHE)(finish_run)
 
 
-# One task run per batch, for a cluster (``distributed=True``): the task runner spreads them.
-@task(name="read-batch", cache_policy=NO_CACHE)
-def read_batch_task(manifest: str, run_id: str, settings: Settings) -> BatchResult:
-    return pipeline.process_batch(manifest, run_id, settings)
-
-
-@task(name="clean-part", cache_policy=NO_CACHE)
-def clean_part_task(plan: RunPlan, part: str) -> BatchResult:
-    return pipeline.clean_part(plan, part)
-
-
-@task(name="assemble-part", cache_policy=NO_CACHE)
-def assemble_part_task(plan: RunPlan, part: str) -> BatchResult:
-    return pipeline.assemble_part(plan, part)
-
-
-@task(name="resolve", cache_policy=NO_CACHE)
-def resolve_task(plan: RunPlan) -> int:
-    return pipeline.resolve_run(plan)
-
-
-@task(name="learn-site-chrome", cache_policy=NO_CACHE)
-def learn_site_chrome_task(plan: RunPlan) -> int:
-    return pipeline.learn_site_chrome(plan)
-
-
-@task(name="clean-parts", cache_policy=NO_CACHE)
-def clean_parts_task(plan: RunPlan) -> list[BatchResult]:
-    return pipeline.clean_parts(plan)
-
-
-@task(name="dedup", cache_policy=NO_CACHE)
-def dedup_task(plan: RunPlan) -> int:
-    return pipeline.dedup_run(plan)
-
-
-@task(name="assemble", cache_policy=NO_CACHE)
-def assemble_task(plan: RunPlan) -> list[BatchResult]:
-    return pipeline.assemble_parts(plan)
-
-
-@task(name="publish", cache_policy=NO_CACHE)
-def publish_task(plan: RunPlan, summary: RunSummary) -> str:
-    return str(pipeline.publish_run(plan, summary))
-
-
-@task(name="html-report", cache_policy=NO_CACHE)
-def html_report_task(out: str, run_id: str) -> str:
-    return str(write_html_report(out, run_id))
+def _on_cluster(stage: Stage, plan: RunPlan) -> Counts:
+    """A stage as task runs of the flow's task runner: one for the run, or one per unit."""
+    cluster_task = CLUSTER_TASKS[stage.name]
+    if stage.scope == "run":
+        return cluster_task.submit(plan).result()
+    return sum(cluster_task.map(unmapped(plan), stage.units(plan)).result(), Counts())
 
 
 @flow(name="dedupe", log_prints=True)
@@ -121,31 +90,17 @@ def _run(inputs: list[str] | None, out: str, settings: Settings, run_id: str | N
     started = time.perf_counter()
     if not distributed:
         start_workers(settings.workers)  # they start while the flow plans (before the lock: see there)
-    # The flow holds the corpus for the whole run: one writer at a time, recovery first.
-    with pipeline.open_corpus(out, settings):
+    # The flow holds the corpus for the whole run: one writer at a time, recovery first. Planning
+    # and publishing stay in the flow's process; on a cluster, the stages run on its workers.
+    with open_corpus(out, settings):
         plan = plan_task(inputs or ["seeds"], out, settings, run_id)
-        if distributed:
-            # Everything but planning and publishing (which hold the corpus lock) runs on the cluster.
-            read = read_batch_task.map(plan.batches, unmapped(plan.run_id), unmapped(settings)).result()
-            repeats = resolve_task.submit(plan).result()
-            learn_site_chrome_task.submit(plan).result()
-            parts = pipeline.staged_parts(plan)
-            clean_part_task.map(unmapped(plan), parts).result()
-            dedup_task.submit(plan).result()
-            labelled = assemble_part_task.map(unmapped(plan), parts).result()
-        else:
-            read = read_batches_task(plan)
-            repeats = resolve_task(plan)
-            learn_site_chrome_task(plan)
-            clean_parts_task(plan)
-            dedup_task(plan)
-            labelled = assemble_task(plan)
-        summary = pipeline.summarize(plan, read, labelled, repeats, time.perf_counter() - started)
-        publish_task(plan, summary)
-    report = html_report_task(out, plan.run_id) if pipeline.has_news(plan) else None
+        counts = Counts()
+        for stage in STAGES:
+            counts += _on_cluster(stage, plan) if distributed else LOCAL_TASKS[stage.name](plan)
+        summary, html_report = finish_task(plan, counts, time.perf_counter() - started)
     summary.seconds = time.perf_counter() - started
-    _report(summary, report)
-    return summary.to_dict() | {"report": report}
+    _report(summary, html_report)
+    return summary.to_dict() | {"report": html_report}
 
 
 def _report(summary: RunSummary, html_report: str | None) -> None:

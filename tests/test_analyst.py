@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 
 from dedupe.corpus import committed_files
-from dedupe.pipeline import run_pipeline
+from dedupe.run import run_pipeline
 from dedupe.schema import BLOCKS
 from dedupe.settings import Settings
 from dedupe.views import connect

@@ -21,7 +21,8 @@ from dedupe.clean.model import default_model
 from dedupe.clean.rules import CHROME_PHRASES, MODEL_CHECKED_RULES
 from dedupe.clean.site import chrome_keys, chrome_lines, line_stats, looks_like_prose, prose_flags
 from dedupe.document import Document
-from dedupe.pipeline import run_pipeline, segment_document
+from dedupe.run import run_pipeline
+from dedupe.segment import segment_document
 from dedupe.settings import Settings
 
 from .conftest import shared_or_skip

@@ -18,7 +18,7 @@ from dedupe.clean.context import (
     topic_features,
     word_class_features,
 )
-from dedupe.clean.features import line_features_batch
+from dedupe.clean.line_features import line_features_batch
 from dedupe.clean.rules import COMMENTARY_WORDS
 
 

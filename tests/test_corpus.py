@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from dedupe.corpus import CorpusLock, Manifest, committed_files
-from dedupe.pipeline import run_pipeline
+from dedupe.run import run_pipeline
 
 from .test_pipeline import _labels, _syndicated_inputs
 
-RUN = ("import sys; from dedupe.pipeline import run_pipeline; from dedupe.settings import Settings; "
+RUN = ("import sys; from dedupe.run import run_pipeline; from dedupe.settings import Settings; "
        "run_pipeline([sys.argv[1]], sys.argv[2], Settings(batch_files=int(sys.argv[3]), "
        "lock_timeout=float(sys.argv[4])))")
 

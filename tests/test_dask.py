@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dedupe.pipeline import run_pipeline
+from dedupe.run import run_pipeline
 from dedupe.settings import Settings
 from tests.servers import BIN, free_port, prefect_server, quiet_env, started, wait_for
 
@@ -74,9 +74,10 @@ def test_dask_cluster_run_gives_the_same_corpus_as_a_local_run(tmp_path: Path, s
             ran = _scheduler_tasks(address)
     assert summary["documents"] == 8
     # One task run per batch of 2 files (8 files: 4 batches), on the cluster's workers.
-    assert ran.get("read_batch_task") == 4, ran
-    assert ran.get("clean_part_task") == 4 and ran.get("assemble_part_task") == 4, ran
-    assert ran.get("dedup_task") == 1, ran
+    # Dask names a task run after the stage's function (dedupe.stages.STAGES).
+    assert ran.get("read_batch") == 4, ran
+    assert ran.get("clean_part") == 4 and ran.get("assemble_part") == 4, ran
+    assert ran.get("resolve_run") == ran.get("learn_site_chrome") == ran.get("dedup_run") == 1, ran
     cluster = tmp_path / "cluster"
     assert _rows(cluster, "documents", DOCUMENT_COLUMNS) == _rows(local, "documents", DOCUMENT_COLUMNS)
     assert _rows(cluster, "blocks", BLOCK_COLUMNS) == _rows(local, "blocks", BLOCK_COLUMNS)

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedupe.dates import _dateparser, _numeric, parse_published
-from dedupe.pipeline import run_pipeline
+from dedupe.run import run_pipeline
 from dedupe.settings import Settings
 
 from .conftest import shared_or_skip

@@ -18,7 +18,7 @@ from dedupe.dedup.deduplicator import Deduplicator
 from dedupe.dedup.lsh import BandIndex, band_keys, candidate_probability, choose_bands
 from dedupe.dedup.minhash import MinHasher, affine32_permutations, xxh32
 from dedupe.dedup.text import exact_form, exact_forms, exact_key, normalise_batch, shingle_text
-from dedupe.pipeline import run_pipeline
+from dedupe.run import run_pipeline
 from dedupe.settings import Settings
 
 HASHER = MinHasher()

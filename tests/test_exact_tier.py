@@ -14,7 +14,7 @@ from dedupe.dedup.deduplicator import Deduplicator
 from dedupe.dedup.features import FeatureComputer
 from dedupe.dedup.minhash import MinHasher
 from dedupe.dedup.text import exact_form, exact_key, shingle_text
-from dedupe.pipeline import run_pipeline
+from dedupe.run import run_pipeline
 from dedupe.settings import Settings
 
 

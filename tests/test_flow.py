@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dedupe.pipeline import run_pipeline
+from dedupe.run import run_pipeline
 from dedupe.settings import Settings
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -39,8 +39,8 @@ def test_prefect_flow_writes_the_same_corpus_as_the_library(tmp_path: Path, seed
     assert Path(summary["report"]).stat().st_size > 10_000
 
 
-def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+def _cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | (env or {})
     return subprocess.run([sys.executable, "-m", "dedupe.cli", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=300)
 
@@ -72,6 +72,32 @@ def test_cli_rejects_bad_usage_before_starting_prefect(tmp_path: Path) -> None:
     result = _cli("run", ".", "--runner", "spark", "--address", "x", cwd=tmp_path)
     assert result.returncode == 2 and "unknown runner" in result.stderr
     assert not (tmp_path / "corpus").exists()
+
+
+def test_cli_options_are_declared_by_the_settings_themselves(tmp_path: Path) -> None:
+    import dataclasses
+
+    from dedupe.cli import _settings_of_options
+
+    declared = {f.metadata["option"]: f for f in dataclasses.fields(Settings) if f.metadata["option"]}
+    assert {"max_file_mb", "batch_files", "content_threshold", "dedup"} <= set(declared)
+    # An option in another unit gives the setting in its own; the rest pass through.
+    assert _settings_of_options({"max_file_mb": 1.5, "batch_files": 3}) == {
+        "max_file_bytes": 1536 * 1024, "batch_files": 3}
+    help_text = " ".join(_cli("run", "--help", cwd=tmp_path, env={"COLUMNS": "400"}).stdout.split())
+    for name, f in declared.items():
+        assert f"--{name.replace('_', '-')}" in help_text
+        assert " ".join(f.metadata["help"].split()[:6]) in help_text  # its help is the setting's own
+    # 0.01 MiB: the one seed over 10,485 bytes is refused; the others are read, not deduplicated.
+    run = _cli("run", str(PROJECT / "seeds"), "--out", "corpus", "--max-file-mb", "0.01", "--no-dedup",
+               "--json", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr[-2000:]
+    summary = json.loads(run.stdout)
+    assert summary["errors"] == {"oversized": 1} and summary["documents"] == 4
+    assert summary["blocks"]["content"] > 0
+    # The deduplicator labelled nothing (a repeat of the headline is still the cleaner's).
+    reasons = _table(tmp_path / "corpus", "blocks", "distinct reason", "1")
+    assert not [r for (r,) in reasons if r.startswith("duplicate:")] and ("title_repeat",) in reasons
 
 
 def test_cli_schema_prints_the_contract(tmp_path: Path) -> None:

@@ -17,9 +17,9 @@ import pytest
 
 from dedupe.dedup.features import SAME_DOCUMENT_CANDIDATES, _same_document_overlaps
 from dedupe.document import InputError, InputFile
-from dedupe.pipeline import run_pipeline
 from dedupe.readers.discover import discover
 from dedupe.readers.formats import MAX_ERRORS_PER_INPUT
+from dedupe.run import run_pipeline
 from dedupe.settings import Settings
 
 ARTICLE = ("The harbour council voted on Thursday to open a second ferry route between the old town pier "

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from dedupe.document import InputProblem
-from dedupe.pipeline import run_pipeline
 from dedupe.readers.dom import DOM_FEATURES, dom_features, dump_blocks, parse
 from dedupe.readers.html import LINE_FEATURES, extract_html, headline_blocks, kept_share
+from dedupe.run import run_pipeline
 
 STORY = ("The harbour council voted on Thursday to open a second ferry route between the old town pier "
          "and the northern islands, ending two years of debate over cost and noise.")

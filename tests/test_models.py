@@ -10,9 +10,9 @@ import lightgbm
 import numpy as np
 import pytest
 
+from dedupe.clean.commentary import PADDING_FEATURES
 from dedupe.clean.context import FEATURES, HTML_FEATURES
 from dedupe.clean.model import MODEL_VERSION, TreeModel, load_model, model_path
-from dedupe.clean.padding import PADDING_FEATURES
 from dedupe.train.blocks import to_tree_model
 
 

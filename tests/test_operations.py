@@ -122,29 +122,40 @@ def test_the_local_server_state_is_never_trusted_blindly(tmp_path: Path, monkeyp
 
 def test_the_progress_follows_every_stage_with_counts(tmp_path: Path, seeds_dir: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from dedupe import pipeline
+    from dedupe import run
     from dedupe.cli import stage_progress
     from dedupe.settings import Settings
+    from dedupe.stages import RunPlan, Stage
 
-    seen: list[tuple[str, int | None, int, str]] = []
+    seen: list[tuple[str, str, int | None, int, str]] = []
+    real_stage, real_publish = run.run_stage, run.publish_run
 
-    def looking(stage_fn_name: str) -> None:
-        real = getattr(pipeline, stage_fn_name)
+    def run_stage(stage: Stage, plan: RunPlan) -> object:
+        seen.append((f"before {stage.name}", *stage_progress(Path(plan.staging_dir))))
+        try:
+            return real_stage(stage, plan)
+        finally:
+            seen.append((f"after {stage.name}", *stage_progress(Path(plan.staging_dir))))
 
-        def wrapped(plan: pipeline.RunPlan, *args: object) -> object:
-            seen.append(stage_progress(Path(plan.staging_dir)))
-            result = real(plan, *args)
-            seen.append(stage_progress(Path(plan.staging_dir)))
-            return result
+    def publish_run(plan: RunPlan, *args: object) -> object:
+        seen.append(("before publish", *stage_progress(Path(plan.staging_dir))))
+        try:
+            return real_publish(plan, *args)
+        finally:
+            seen.append(("after publish", *stage_progress(Path(plan.staging_dir))))
 
-        monkeypatch.setattr(pipeline, stage_fn_name, wrapped)
-
-    for name in ("read_batches", "clean_parts", "dedup_run", "assemble_parts", "publish_run"):
-        looking(name)
-    pipeline.run_pipeline([seeds_dir], tmp_path / "out", Settings(batch_files=2, workers=1))
+    monkeypatch.setattr(run, "run_stage", run_stage)
+    monkeypatch.setattr(run, "publish_run", publish_run)
+    run.run_pipeline([seeds_dir], tmp_path / "out", Settings(batch_files=2, workers=1))
     parts = 3
-    assert seen == [("reading", 5, 0, "files"), ("cleaning", parts, 0, "parts"),
-                    ("cleaning", parts, 0, "parts"), ("deduplicating", parts, 0, "parts"),
-                    ("deduplicating", parts, 0, "parts"), ("writing", parts, 0, "parts"),
-                    ("writing", parts, 0, "parts"), ("publishing", parts, parts, "parts"),
-                    ("publishing", parts, parts, "parts"), ("starting Prefect", None, 0, "")]
+    assert seen == [
+        ("before read", "reading", 5, 0, "files"), ("after read", "cleaning", parts, 0, "parts"),
+        ("before resolve", "cleaning", parts, 0, "parts"), ("after resolve", "cleaning", parts, 0, "parts"),
+        ("before learn-site-chrome", "cleaning", parts, 0, "parts"),
+        ("after learn-site-chrome", "cleaning", parts, 0, "parts"),
+        ("before clean", "cleaning", parts, 0, "parts"), ("after clean", "deduplicating", parts, 0, "parts"),
+        ("before dedup", "deduplicating", parts, 0, "parts"), ("after dedup", "writing", parts, 0, "parts"),
+        ("before assemble", "writing", parts, 0, "parts"),
+        ("after assemble", "publishing", parts, parts, "parts"),
+        ("before publish", "publishing", parts, parts, "parts"),
+        ("after publish", "starting Prefect", None, 0, "")]

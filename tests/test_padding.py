@@ -7,9 +7,9 @@ padding model must recognise commentary it has never seen, and leave newsroom se
 from __future__ import annotations
 
 from dedupe.clean import clean_document
-from dedupe.clean.padding import MOST, RUN_MEMBER, SURE_ABOVE, padding_runs
+from dedupe.clean.commentary import MOST, RUN_MEMBER, SURE_ABOVE, padding_runs
 from dedupe.document import Document
-from dedupe.pipeline import segment_document
+from dedupe.segment import segment_document
 from dedupe.settings import Settings
 
 S = Settings()

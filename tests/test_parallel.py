@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from dedupe.pipeline import run_pipeline
+from dedupe.run import run_pipeline
 from dedupe.settings import Settings
 from tests.servers import alive
 from tests.test_pipeline import _labels, _syndicated_inputs
@@ -24,8 +24,8 @@ PROJECT = Path(__file__).resolve().parent.parent
 # A script (not ``python -c``: spawned and fork-server workers re-import the main module by path).
 RUN = """
 import json, os, sys, threading
-from dedupe import parallel, pipeline
-from dedupe.pipeline import run_pipeline
+from dedupe import parallel, run
+from dedupe.run import run_pipeline
 from dedupe.settings import Settings
 
 
@@ -50,7 +50,7 @@ if __name__ == "__main__":
     inputs, out, threads = sys.argv[1:]
     if threads == "thread":  # what a Prefect flow looks like to the pool: another Python thread
         threading.Thread(target=threading.Event().wait, daemon=True).start()
-    pipeline.stop_workers = stop_workers
+    run.stop_workers = stop_workers
     run_pipeline([inputs], out, Settings(batch_files=3, workers=2))
     seen["corpus_files"] = [h for h in seen["corpus_files"] if h.startswith(out)]
     print(json.dumps(seen | {"children_after": children()}))

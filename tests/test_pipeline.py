@@ -12,12 +12,13 @@ import polars as pl
 import pyarrow.parquet as pq
 import pytest
 
-from dedupe import pipeline
 from dedupe.corpus import Manifest
 from dedupe.document import Document
-from dedupe.pipeline import run_pipeline
+from dedupe.run import run_pipeline
+from dedupe.run_folder import STAGING
 from dedupe.schema import SCHEMA_VERSION, TABLES
 from dedupe.settings import Settings
+from dedupe.stages import read
 
 DATA = Path(__file__).parent / "data"
 
@@ -147,7 +148,7 @@ def test_a_crash_mid_run_publishes_nothing(tmp_path: Path, seeds_dir: Path,
             raise RuntimeError("injected failure")
         return doc
 
-    monkeypatch.setattr(pipeline, "DOCUMENT_STEPS", (*pipeline.DOCUMENT_STEPS, explode_on_third))
+    monkeypatch.setattr(read, "DOCUMENT_STEPS", (*read.DOCUMENT_STEPS, explode_on_third))
     with pytest.raises(RuntimeError, match="injected"):
         # One worker: the injected step lives in this process only.
         run_pipeline([seeds_dir], tmp_path / "out", Settings(batch_files=2, workers=1))
@@ -184,7 +185,7 @@ def test_a_second_run_over_unchanged_input_adds_nothing(tmp_path: Path, seeds_di
     runs = _sql(f"select run, count(*) from '{tmp_path}/out/documents/**/*.parquet' group by run order by run")
     assert [n for _, n in runs] == [5, 1]
     assert Manifest.load(tmp_path / "out").run_ids == [first.run_id, third.run_id]
-    assert not (tmp_path / "out" / pipeline.STAGING).exists()
+    assert not (tmp_path / "out" / STAGING).exists()
 
 
 def test_readme_documents_the_stored_schema() -> None:

@@ -10,12 +10,13 @@ import pyarrow as pa
 import pytest
 
 from dedupe.document import Document, InputError, InputFile
-from dedupe.pipeline import segment_document
-from dedupe.readers.corpus import read_documents
 from dedupe.readers.discover import discover
 from dedupe.readers.formats import normalise_date, read_input, site_of_url, sniff_format, source_of
+from dedupe.readers.staged import read_documents
+from dedupe.run_folder import STAGED_BLOCKS, RunFolder
+from dedupe.segment import segment_document
 from dedupe.settings import Settings
-from dedupe.writers.corpus import STAGED_BLOCKS, CorpusPartWriter
+from dedupe.writers.part import PartWriter
 from dedupe.writers.staging import StagingWriter, read_staged
 
 DATA = Path(__file__).parent / "data"
@@ -197,7 +198,7 @@ def test_site_and_date_helpers() -> None:
 def _staged_part(folder: Path, pages: list[str]) -> list[Document]:
     docs = [segment_document(Document.from_text(page, path=f"{i}.txt", format="text"), Settings())
             for i, page in enumerate(pages)]
-    with CorpusPartWriter(folder, "part-0", run_id="r", metadata={}) as part:
+    with PartWriter(RunFolder(folder), "part-0", run_id="r", metadata={}) as part:
         for doc in docs:
             part.write_document(doc, size=1, mtime_ns=0)
     # Record batches of 4 blocks (as a rewrite of a filtered part may have): documents span them.

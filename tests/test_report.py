@@ -15,7 +15,7 @@ import pytest
 from lxml import html as lxml_html
 
 from dedupe.html_report import write_html_report
-from dedupe.pipeline import run_pipeline
+from dedupe.run import run_pipeline
 
 BIN = Path(sys.executable).parent
 SEED_001 = "001_927cb4e43b5f7477.txt"

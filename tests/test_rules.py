@@ -87,8 +87,8 @@ def test_eval_lines() -> None:
     """Every line of the evaluation pages, and variants of them."""
     shared_or_skip("eval")
     from dedupe.document import Document, InputFile
-    from dedupe.pipeline import segment_document
     from dedupe.readers.formats import read_input
+    from dedupe.segment import segment_document
     from dedupe.settings import Settings
     from dedupe.train.evalsets import SETS, eval_pages
 

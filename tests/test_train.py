@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from dedupe.clean.commentary import PADDING_FEATURES
 from dedupe.clean.context import FEATURES, HTML_FEATURES
 from dedupe.clean.model import TreeModel
-from dedupe.clean.padding import PADDING_FEATURES
 from dedupe.train import blocks, padding
 from dedupe.train.evalsets import eval_pages, fold_of
 

@@ -14,11 +14,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dedupe import pipeline
 from dedupe.corpus import CorpusDamaged, CorpusLock, Manifest
-from dedupe.pipeline import run_pipeline
+from dedupe.run import run_pipeline
 from dedupe.schema import TABLES
 from dedupe.settings import Settings
+from dedupe.stages import publish
 from dedupe.verify import quick_check, repair, verify
 
 BIN = Path(sys.executable).parent
@@ -158,7 +158,7 @@ def test_a_run_is_invisible_until_committed_and_finished_after_a_crash_past_the_
         raise SystemExit("killed after the commit")
 
     monkeypatch.setattr(Manifest, "commit", commit_and_look)
-    monkeypatch.setattr(pipeline, "move_into_place", die)
+    monkeypatch.setattr(publish, "move_into_place", die)
     with pytest.raises(SystemExit):
         run_pipeline([seeds_dir], out, Settings(workers=1))
     assert seen["before_commit"] == 0

@@ -17,13 +17,13 @@ decided it. Steps, in order:
    model checks labelled (:data:`~dedupe.clean.rules.MODEL_CHECKED_RULES`: datelines, "Read
    more"...) is article text above it. **No catastrophe**: a page the model would leave almost
    empty, or stripped of most of its running text, gets that text back (``body:guard``).
-6. **Padding** (:mod:`dedupe.clean.padding`): AI commentary judged by its text. A template heading
+6. **Padding** (:mod:`dedupe.clean.commentary`): AI commentary judged by its text. A template heading
    the rules are sure of ("What <Site> Says", "<Brand> AI Summary") proposes a section to the end
    or to a title repeat, kept out when its text leans to commentary; elsewhere the padding model's
    runs of commentary decide (``padding:commentary``).
 
 >>> from dedupe.document import Document
->>> from dedupe.pipeline import segment_document
+>>> from dedupe.segment import segment_document
 >>> from dedupe.settings import Settings
 >>> text = ("Listen to this Post\\nHarbour council approves new ferry route\\n"
 ...         "The council voted on Thursday to open a second ferry route between the old pier and the "
@@ -50,6 +50,13 @@ from typing import Any, Final, NamedTuple
 import numpy as np
 from numba import njit
 
+from dedupe.clean.commentary import (
+    PADDING_FEATURES,
+    TEMPLATE_SECTION_BAR,
+    padding_features,
+    padding_probabilities,
+    padding_runs,
+)
 from dedupe.clean.context import (
     HTML_FEATURES,
     LEXICAL_COLUMNS,
@@ -65,16 +72,9 @@ from dedupe.clean.context import (
     topic_features,
     word_class_features,
 )
-from dedupe.clean.features import LineFeatures, line_features_batch
+from dedupe.clean.line_features import LineFeatures, line_features_batch
 from dedupe.clean.model import TreeModel, default_model, load_model, model_path
 from dedupe.clean.needles import NeedleGroups
-from dedupe.clean.padding import (
-    PADDING_FEATURES,
-    TEMPLATE_SECTION_BAR,
-    padding_features,
-    padding_probabilities,
-    padding_runs,
-)
 from dedupe.clean.rules import (
     AUTHOR_BIO,
     BYLINE,
@@ -476,9 +476,9 @@ class _Labeller:
         "What <Site> Says", "<Brand> AI Summary", "Fact Checker Results"...) opens a section to
         the end of the document or to a repeat of the title (the story starting again); it is
         padding when its text leans to commentary: the padding model's word-weighted mean over
-        it reaches :data:`~dedupe.clean.padding.TEMPLATE_SECTION_BAR` (reason
+        it reaches :data:`~dedupe.clean.commentary.TEMPLATE_SECTION_BAR` (reason
         ``padding:<family>``). Everywhere else the text alone decides
-        (:func:`~dedupe.clean.padding.padding_runs`, ``padding:commentary``, or the family of a
+        (:func:`~dedupe.clean.commentary.padding_runs`, ``padding:commentary``, or the family of a
         weaker heading that opens the run: "Key Takeaways", "FAQ"...). ``words``: each block's
         word count (from :attr:`BatchFeatures.line`).
         """

@@ -10,7 +10,7 @@ The features of a whole batch are one ``float32`` matrix, a row per block in doc
 :data:`FEATURES` names its columns (the model file lists them too, and loading checks they agree).
 Everything after the per-line shape is computed by one compiled pass over the batch.
 
->>> from dedupe.clean.features import line_features_batch
+>>> from dedupe.clean.line_features import line_features_batch
 >>> lines = ["Home", "News", "The council voted on Thursday to open a second ferry route.", "Share"]
 >>> own = own_features(lines, line_features_batch(lines))
 >>> own.shape == (4, len(OWN_FEATURES))
@@ -29,7 +29,7 @@ from typing import Any, Final
 import numpy as np
 from numba import njit
 
-from dedupe.clean.features import LineFeatures, _common_word_table, _contains, _is_separator
+from dedupe.clean.line_features import LineFeatures, _common_word_table, _contains, _is_separator
 from dedupe.clean.rules import COMMENTARY_WORDS
 from dedupe.readers.html import LINE_FEATURES
 
@@ -442,7 +442,7 @@ def word_class_features(flat: np.ndarray, offsets: np.ndarray) -> np.ndarray:
 
 
 def feature_matrix(features: Sequence[LineFeatures]) -> np.ndarray:
-    """The :class:`~dedupe.clean.features.LineFeatures` of a batch of lines as one float64 matrix,
+    """The :class:`~dedupe.clean.line_features.LineFeatures` of a batch of lines as one float64 matrix,
     a column per field (exact: the fields are ints, bools and floats)."""
     width = len(LineFeatures._fields)
     # LineFeatures are tuples: one conversion for the batch.

@@ -6,7 +6,7 @@ Two models, each a gradient-boosted tree ensemble trained with LightGBM (:mod:`d
   from :data:`dedupe.clean.context.FEATURES`, with the learned weight of every word bucket that
   the lexical features average;
 - the **padding model** (``padding-<version>.npz``): the probability that a block of article text
-  is commentary about the story (:data:`dedupe.clean.padding.PADDING_FEATURES`).
+  is commentary about the story (:data:`dedupe.clean.commentary.PADDING_FEATURES`).
 
 Both ship inside the package (``dedupe/clean/models/``, each with its model card beside it) and
 are evaluated here by one compiled pass over a batch: no LightGBM at run time, so nothing in a

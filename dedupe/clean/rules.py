@@ -463,7 +463,7 @@ SITE_NAME_WORDS: Final = frozenset("""
 
 
 #: Word classes of commentary *about* a story rather than the story itself (features of the
-#: padding model, :mod:`dedupe.clean.padding`, and of the block model): words about the text and
+#: padding model, :mod:`dedupe.clean.commentary`, and of the block model): words about the text and
 #: its readers, addressing the reader, hedging, judging, summing up, advising, abstracting, and the
 #: words of reporting that padding lacks. Whole lower-case words, matched through the word
 #: buckets of :func:`dedupe.clean.context.token_buckets`.

@@ -31,7 +31,7 @@ import xxhash
 from numba import njit
 
 from dedupe.codepoints import SPACES_ABOVE_ASCII, in_sorted
-from dedupe.schema import LINE_STATS
+from dedupe.run_folder import LINE_STATS
 
 #: A sentence ends with one of these, then maybe closing quotes or brackets.
 _SENTENCE_END_CHARS: Final = ".!?…。！？"
@@ -102,7 +102,7 @@ def line_key(text: str) -> int:
 
 
 def line_stats(documents: pa.Table, blocks: pa.Table) -> pa.Table:
-    """:data:`~dedupe.schema.LINE_STATS` rows of a part: each distinct line of each document that
+    """:data:`~dedupe.run_folder.LINE_STATS` rows of a part: each distinct line of each document that
     has a site, once (where it first occurs), with the keys of its neighbours (what the syndication
     guard looks at). ``documents``: ``doc_id, source, n_blocks``; ``blocks``: their ``text`` in
     document order, and ``line_key`` (computed here when absent). Column operations, no per-line
@@ -145,7 +145,7 @@ def line_stats(documents: pa.Table, blocks: pa.Table) -> pa.Table:
     }, schema=LINE_STATS)
 
 
-def line_counts(stats: pa.Table) -> pa.Table:
+def count_site_lines(stats: pa.Table) -> pa.Table:
     """Per ``(source, key)``: documents, whether running text, the line (``SITE_LINES`` columns)."""
     grouped = stats.group_by(["source", "key"]).aggregate(
         [("doc_id", "count_distinct"), ("prose", "any"), ("text", "min")])
@@ -162,12 +162,12 @@ def chrome_lines(stats: pa.Table | StatsParts, *, min_docs: int, prose_min_docs:
                  prior: pa.Table | None = None, counts: Iterable[pa.Table] | None = None) -> pa.Table:
     """The lines that are chrome of their site: ``source, key, text, n_docs``, sorted.
 
-    ``stats`` is a table of :data:`~dedupe.schema.LINE_STATS` rows, or a function giving it part
+    ``stats`` is a table of :data:`~dedupe.run_folder.LINE_STATS` rows, or a function giving it part
     by part: memory then holds one part and the per-line counts (no text), never the run's lines.
-    ``prior`` holds earlier runs' :func:`line_counts` (``source, key, n_docs, prose``; no text): their
+    ``prior`` holds earlier runs' :func:`count_site_lines` (``source, key, n_docs, prose``; no text): their
     documents count with this run's. A chrome line this run did not print gets an empty ``text``
     (the pipeline looks those few up in the earlier runs' files). ``counts`` are the
-    :func:`line_counts` of ``stats`` part by part, when already computed (beside each part, in
+    :func:`count_site_lines` of ``stats`` part by part, when already computed (beside each part, in
     parallel): the first pass then adds them up instead of counting.
     """
     parts: StatsParts = (lambda columns: [stats.select(columns)]) if isinstance(stats, pa.Table) else stats

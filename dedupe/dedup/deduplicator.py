@@ -40,7 +40,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -232,6 +232,89 @@ def _look_up(chunk: _Chunk, index: BandIndex, anchors: BandIndex) -> Lookups:
     return _indexed_candidates(index, anchors, *lookups), _chunk_pairs(*lookups), lookups
 
 
+@dataclass
+class _ChunkRows:
+    """The columns of a chunk the walk reads row by row, as Python lists (a list index is far
+    cheaper than an Arrow or numpy element), with the candidates found for each row."""
+
+    n: int
+    doc_ids: list[str]
+    block_idxs: list[int]
+    chars: list[int]
+    n_words: list[int]
+    exact_keys: list[int]
+    is_near: list[bool]  #: in the near tier (long enough for band keys)
+    sh_v: np.ndarray  #: every row's shingles, flat
+    sh_o: np.ndarray  #: where each row's start (``n + 1`` offsets)
+    sh_lo: list[int]
+    within: list[int]  #: earlier blocks of its document each row may repeat, flat
+    within_lo: list[int]
+    partners: list[int]  #: earlier rows of the chunk each row may repeat, flat
+    partners_lo: list[int]
+    #: The best verified match of each row among earlier chunks' kept blocks (id -1: none).
+    near_ids: list[int] = field(default_factory=list)
+    near_sims: list[float] = field(default_factory=list)
+    cont_ids: list[int] = field(default_factory=list)
+    cont_sims: list[float] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, chunk: _Chunk, later: np.ndarray, partner: np.ndarray) -> _ChunkRows:
+        table = chunk.table
+        n = table.num_rows
+        sh_v, sh_o = list_values(table["shingles"])
+        within_v, within_o = list_values(table["within"], np.int32)
+        is_near = np.zeros(n, bool)
+        is_near[chunk.near_rows] = True
+        return cls(n=n, doc_ids=table["doc_id"].to_pylist(), block_idxs=table["block_idx"].to_pylist(),
+                   chars=table["chars"].to_pylist(), n_words=table["n_words"].to_pylist(),
+                   exact_keys=chunk.exact_keys, is_near=is_near.tolist(), sh_v=sh_v, sh_o=sh_o,
+                   sh_lo=sh_o.tolist(), within=within_v.tolist(), within_lo=within_o.tolist(),
+                   partners=partner.tolist(), partners_lo=np.searchsorted(later, np.arange(n + 1)).tolist())
+
+    def set_earlier(self, near_id: np.ndarray, near_sim: np.ndarray, cont_id: np.ndarray,
+                    cont_sim: np.ndarray) -> None:
+        self.near_ids, self.near_sims = near_id.tolist(), near_sim.tolist()
+        self.cont_ids, self.cont_sims = cont_id.tolist(), cont_sim.tolist()
+
+    def earlier_match(self, i: int) -> tuple[Match | None, Match | None]:
+        """Row ``i``'s best near match and best containment among earlier chunks' kept blocks."""
+        near = (self.near_sims[i], self.near_ids[i]) if self.near_ids[i] >= 0 else None
+        contained = (self.cont_sims[i], self.cont_ids[i]) if self.cont_ids[i] >= 0 else None
+        return near, contained
+
+    def partners_of(self, i: int) -> list[int]:
+        return self.partners[self.partners_lo[i]:self.partners_lo[i + 1]]
+
+    def within_of(self, i: int) -> list[int]:
+        return self.within[self.within_lo[i]:self.within_lo[i + 1]]
+
+    def shingles_of(self, i: int) -> np.ndarray:
+        return self.sh_v[self.sh_lo[i]:self.sh_lo[i + 1]]
+
+
+@dataclass
+class _Verdicts:
+    """What the walk of a chunk decided, a column each: the duplicates (row, the kept block it
+    copies, similarity, tier) and the rows kept."""
+
+    kept_of: list[int]  #: each row's kept block id, -1 while not kept
+    kept_rows: list[int] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
+    targets: list[int] = field(default_factory=list)
+    similarities: list[float] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+    def keep(self, row: int, block_id: int) -> None:
+        self.kept_of[row] = block_id
+        self.kept_rows.append(row)
+
+    def duplicate(self, row: int, target: int, similarity: float, reason: str) -> None:
+        self.rows.append(row)
+        self.targets.append(target)
+        self.similarities.append(similarity)
+        self.reasons.append(reason)
+
+
 class Deduplicator:
     """Feed documents in keep-order with :meth:`add_features` (or :meth:`add` for raw text);
     :meth:`finish` returns the decisions when no ``on_decisions`` sink takes them.
@@ -247,7 +330,7 @@ class Deduplicator:
 
     def __init__(self, settings: Settings, on_decisions: TableSink | None = None,
                  on_kept: TableSink | None = None, chunk_blocks: int = 8192) -> None:
-        self.s = settings
+        self.settings = settings
         self.computer = FeatureComputer(settings)
         self.bands = self.computer.bands
         self.index = BandIndex(self.bands)
@@ -359,13 +442,47 @@ class Deduplicator:
         return chunk
 
     def _walk(self, chunk: _Chunk) -> None:
-        """Decide the rows of a chunk in order, with the candidates looked up for it."""
+        """Decide the rows of a chunk in order, with the candidates looked up for it: a row is a
+        duplicate of a kept block (:meth:`_decide`), or kept and indexed (:meth:`_keep`)."""
+        earlier_rows, earlier_ids, (later, partner) = self._candidates(chunk)
+        self._walks += 1
+        rows = _ChunkRows.of(chunk, later, partner)
+        # The candidates kept in earlier chunks are verified in one compiled pass, before the walk:
+        # per row, the best near match and the best containment among them.
+        rows.set_earlier(*self._best_earlier(earlier_rows, earlier_ids, rows.sh_v, rows.sh_o))
+        store = len(self._sh_store)
+        self._sh_store.append(rows.sh_v)  # compacted to the kept rows' shingles after the walk
+        verdicts = _Verdicts(kept_of=[-1] * rows.n)
+        exact_min_words = self.settings.exact_min_words
+        number = len(self._doc_ids) - 1
+        for i in range(rows.n):
+            if rows.doc_ids[i] != self._current_doc:
+                number = self._start_doc(rows.doc_ids[i])
+            self._content_chars[number] += rows.chars[i]
+            if rows.n_words[i] < exact_min_words:
+                continue
+            decision = self._decide(rows, i, verdicts.kept_of)
+            if decision is None:
+                verdicts.keep(i, self._keep(rows, i, number, store))
+                continue
+            verdicts.duplicate(i, *decision)
+            if (dup_number := self._ref_doc[decision[0]]) != number:
+                copied = self._copied.setdefault(number, {})
+                copied[dup_number] = copied.get(dup_number, 0) + rows.chars[i]
+        first_id = len(self._ref_doc) - len(verdicts.kept_rows)
+        self._compact_store(store, first_id, verdicts.kept_rows, rows.sh_o)
+        self._index_kept(chunk, np.array(verdicts.kept_of, np.int64))
+        self._emit(chunk.table, verdicts)
+
+    def _candidates(self, chunk: _Chunk) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
+        """The chunk's ``(row, kept id)`` candidates among earlier chunks' kept blocks, sorted by
+        row, and its ``(later, earlier)`` row pairs; with the blocks kept by the chunk walked
+        while its look-ups ran, looked up now."""
         assert chunk.lookups is not None
-        (earlier_rows, earlier_ids), (later, partner), lookups = chunk.lookups.result()
+        (earlier_rows, earlier_ids), pairs, lookups = chunk.lookups.result()
         if self._walks > chunk.walks_before:
-            # The blocks kept by the chunk walked since this one's look-ups started. An anchor's
-            # postings are counted in each look-up alone: one that becomes common (over
-            # ANCHOR_MAX_POSTINGS) across the two still gives its candidates this once: more
+            # An anchor's postings are counted in each look-up alone: one that becomes common
+            # (over ANCHOR_MAX_POSTINGS) across the two still gives its candidates this once: more
             # candidates, all verified (no match is lost; at most a better one is found).
             assert self._walks == chunk.walks_before + 1 and self._last_kept is not None
             index, anchors = self._last_kept
@@ -373,104 +490,57 @@ class Deduplicator:
             rows, ids = np.concatenate((earlier_rows, new_rows)), np.concatenate((earlier_ids, new_ids))
             order = np.argsort(rows, kind="stable")
             earlier_rows, earlier_ids = rows[order], ids[order]
-        self._walks += 1
-        table = chunk.table
-        s = self.s
-        doc_ids = table["doc_id"].to_pylist()
-        block_idxs = table["block_idx"].to_pylist()
-        chars = table["chars"].to_pylist()
-        n_words = table["n_words"].to_pylist()
-        exact_keys = chunk.exact_keys
-        sh_v, sh_o = list_values(table["shingles"])
-        within_v, within_o = list_values(table["within"], np.int32)
-        n = table.num_rows
-        near_rows, keys = chunk.near_rows, chunk.keys
-        anchor_v, anchor_owner = chunk.anchor_v, chunk.anchor_owner
-        is_near = np.zeros(n, bool)
-        is_near[near_rows] = True
-        is_near_list = is_near.tolist()
-        p_lo = np.searchsorted(later, np.arange(n + 1)).tolist()
-        partners = partner.tolist()
-        within_list, w_lo = within_v.tolist(), within_o.tolist()
-        sh_lo = sh_o.tolist()
-        # The candidates kept in earlier chunks are verified in one compiled pass, before the walk:
-        # per row, the best near match and the best containment among them.
-        near_id, near_sim, cont_id, cont_sim = self._best_earlier(earlier_rows, earlier_ids, sh_v, sh_o)
-        near_ids, near_sims = near_id.tolist(), near_sim.tolist()
-        cont_ids, cont_sims = cont_id.tolist(), cont_sim.tolist()
-        store = len(self._sh_store)
-        self._sh_store.append(sh_v)  # compacted to the kept rows' shingles after the walk
-        kept_of = [-1] * n  # row -> kept block id
-        kept_rows: list[int] = []
-        dec_rows: list[int] = []
-        dec_target: list[int] = []
-        dec_similarity: list[float] = []
-        dec_reason: list[str] = []
-        number = len(self._doc_ids) - 1
-        for i in range(n):
-            doc_id = doc_ids[i]
-            if doc_id != self._current_doc:
-                number = self._start_doc(doc_id)
-            self._content_chars[number] += chars[i]
-            if n_words[i] < s.exact_min_words:
-                continue
-            key = exact_keys[i]
-            decision: tuple[int, float, str] | None = None
-            target = self._exact.get(key)
-            if target is not None:
-                decision = (target, 1.0, "exact")
-            elif is_near_list[i]:
-                near = (near_sims[i], near_ids[i]) if near_ids[i] >= 0 else None
-                contained = (cont_sims[i], cont_ids[i]) if cont_ids[i] >= 0 else None
-                # Blocks kept in this chunk, or in this document: verified here, one by one.
-                others = {kept_of[j] for j in partners[p_lo[i]:p_lo[i + 1]] if kept_of[j] >= 0}
-                for b in within_list[w_lo[i]:w_lo[i + 1]]:
-                    if (in_doc := self._kept_in_doc.get(b)) is not None:
-                        others.add(in_doc)
-                if others:
-                    near, contained = self._verify(sh_v[sh_lo[i]:sh_lo[i + 1]], others, near, contained)
-                if near is not None:
-                    decision = (near[1], round(near[0], 4), "near")
-                elif contained is not None:
-                    decision = (contained[1], round(contained[0], 4), "containment")
-            if decision is not None:
-                target, similarity, reason = decision
-                dup_number = self._ref_doc[target]
-                dec_rows.append(i)
-                dec_target.append(target)
-                dec_similarity.append(similarity)
-                dec_reason.append(reason)
-                if dup_number != number:
-                    copied = self._copied.setdefault(number, {})
-                    copied[dup_number] = copied.get(dup_number, 0) + chars[i]
-                continue
-            block_id = len(self._ref_doc)
-            self._ref_doc.append(number)
-            self._ref_block.append(block_idxs[i])
-            self._exact.setdefault(key, block_id)
-            self._sh_chunk.append(store)
-            self._sh_start.append(sh_lo[i])
-            self._sh_end.append(sh_lo[i + 1])
-            self._kept_in_doc[block_idxs[i]] = block_id
-            kept_of[i] = block_id
-            kept_rows.append(i)
-        first_id = len(self._ref_doc) - len(kept_rows)
-        self._compact_store(store, first_id, kept_rows, sh_o)
-        kept_ids = np.array(kept_of, np.int64)
+        return earlier_rows, earlier_ids, pairs
+
+    def _decide(self, rows: _ChunkRows, i: int, kept_of: list[int]) -> tuple[int, float, str] | None:
+        """The kept block row ``i`` duplicates, with the similarity and the tier; None: it is new."""
+        target = self._exact.get(rows.exact_keys[i])
+        if target is not None:
+            return target, 1.0, "exact"
+        if not rows.is_near[i]:
+            return None
+        near, contained = rows.earlier_match(i)
+        # Blocks kept in this chunk, or in this document: verified here, one by one.
+        others = {kept_of[j] for j in rows.partners_of(i) if kept_of[j] >= 0}
+        for b in rows.within_of(i):
+            if (in_doc := self._kept_in_doc.get(b)) is not None:
+                others.add(in_doc)
+        if others:
+            near, contained = self._verify(rows.shingles_of(i), others, near, contained)
+        if near is not None:
+            return near[1], round(near[0], 4), "near"
+        if contained is not None:
+            return contained[1], round(contained[0], 4), "containment"
+        return None
+
+    def _keep(self, rows: _ChunkRows, i: int, number: int, store: int) -> int:
+        """Row ``i`` as a kept block of document ``number``; its id."""
+        block_id = len(self._ref_doc)
+        self._ref_doc.append(number)
+        self._ref_block.append(rows.block_idxs[i])
+        self._exact.setdefault(rows.exact_keys[i], block_id)
+        self._sh_chunk.append(store)
+        self._sh_start.append(rows.sh_lo[i])
+        self._sh_end.append(rows.sh_lo[i + 1])
+        self._kept_in_doc[rows.block_idxs[i]] = block_id
+        return block_id
+
+    def _index_kept(self, chunk: _Chunk, kept_ids: np.ndarray) -> None:
+        """Index the chunk's kept near-tier blocks (``kept_ids``: the id of each row, -1 if not
+        kept), twice: in the index, and alone for the chunk whose look-ups ran during this walk."""
+        near_rows = chunk.near_rows
         kept_near = near_rows[kept_ids[near_rows] >= 0]
-        # Indexed twice: in the index, and alone for the chunk whose look-ups ran during this walk.
         new_index, new_anchors = BandIndex(self.bands), BandIndex(1)
         if len(kept_near):
             band_row = np.searchsorted(near_rows, kept_near)
-            kept_keys, kept_near_ids = keys[band_row], kept_ids[kept_near].astype(np.uint32)
-            kept_anchor = kept_ids[anchor_owner] >= 0
-            kept_anchor_v = anchor_v[kept_anchor].reshape(-1, 1)
-            kept_anchor_ids = kept_ids[anchor_owner[kept_anchor]].astype(np.uint32)
+            kept_keys, kept_near_ids = chunk.keys[band_row], kept_ids[kept_near].astype(np.uint32)
+            kept_anchor = kept_ids[chunk.anchor_owner] >= 0
+            kept_anchor_v = chunk.anchor_v[kept_anchor].reshape(-1, 1)
+            kept_anchor_ids = kept_ids[chunk.anchor_owner[kept_anchor]].astype(np.uint32)
             for index, anchors in ((self.index, self.anchors), (new_index, new_anchors)):
                 index.insert(kept_keys, kept_near_ids)
                 anchors.insert(kept_anchor_v, kept_anchor_ids)
         self._last_kept = (new_index, new_anchors)
-        self._emit(table, kept_rows, dec_rows, dec_target, dec_similarity, dec_reason)
 
     def _compact_store(self, store: int, first_id: int, kept_rows: list[int], sh_o: np.ndarray) -> None:
         """Keep only the kept rows' shingles of this chunk (the duplicates' are not needed)."""
@@ -509,8 +579,9 @@ class Deduplicator:
         for lo, hi in zip(np.concatenate(([0], bounds)).tolist(), np.append(bounds, len(ids)).tolist(),
                           strict=True):
             store = self._sh_store[int(pair_chunk[lo])]
-            _best_matches(rows[lo:hi], ids[lo:hi], sh_v, sh_o, store, start, end, self.s.jaccard_threshold,
-                          self.s.containment_threshold, near_id, near_sim, cont_id, cont_sim)
+            _best_matches(rows[lo:hi], ids[lo:hi], sh_v, sh_o, store, start, end,
+                          self.settings.jaccard_threshold, self.settings.containment_threshold,
+                          near_id, near_sim, cont_id, cont_sim)
         del chunk_of, start, end
         return near_id, near_sim, cont_id, cont_sim
 
@@ -527,31 +598,32 @@ class Deduplicator:
             inter = _intersection_size(shingles, other)
             jaccard = inter / (len(shingles) + len(other) - inter)
             containment = inter / len(shingles)  # of this block in the kept one
-            if jaccard >= self.s.jaccard_threshold and (
+            if jaccard >= self.settings.jaccard_threshold and (
                     near is None or jaccard > near[0] or (jaccard == near[0] and c < near[1])):
                 near = (jaccard, c)
-            if containment >= self.s.containment_threshold and (
+            if containment >= self.settings.containment_threshold and (
                     contained is None or containment > contained[0]
                     or (containment == contained[0] and c < contained[1])):
                 contained = (containment, c)
         return near, contained
 
-    def _emit(self, chunk: pa.Table, kept_rows: list[int], dec_rows: list[int], dec_target: list[int],
-              dec_similarity: list[float], dec_reason: list[str]) -> None:
+    def _emit(self, chunk: pa.Table, verdicts: _Verdicts) -> None:
         """Hand the chunk's decisions and newly kept index rows to the sinks (or keep them)."""
-        kept = chunk.select(list(INDEX_COLUMNS)).take(pa.array(kept_rows, pa.int64()))
+        kept = chunk.select(list(INDEX_COLUMNS)).take(pa.array(verdicts.kept_rows, pa.int64()))
         if self.on_kept is not None:
             self.on_kept(kept)
         else:
             self._kept_tables.append(kept)
         passthrough = [c for c in PASSTHROUGH if c in chunk.column_names]
-        decided = chunk.select(["doc_id", "block_idx", *passthrough]).take(pa.array(dec_rows, pa.int64()))
+        decided = chunk.select(["doc_id", "block_idx", *passthrough]).take(
+            pa.array(verdicts.rows, pa.int64()))
+        targets = verdicts.targets
         decided = (decided
-                   .append_column("dup_doc", pa.array([self._doc_ids[self._ref_doc[t]] for t in dec_target],
+                   .append_column("dup_doc", pa.array([self._doc_ids[self._ref_doc[t]] for t in targets],
                                                       pa.string()))
-                   .append_column("dup_block", pa.array([self._ref_block[t] for t in dec_target], pa.int32()))
-                   .append_column("similarity", pa.array(dec_similarity, pa.float32()))
-                   .append_column("reason", pa.array(dec_reason, pa.string())))
+                   .append_column("dup_block", pa.array([self._ref_block[t] for t in targets], pa.int32()))
+                   .append_column("similarity", pa.array(verdicts.similarities, pa.float32()))
+                   .append_column("reason", pa.array(verdicts.reasons, pa.string())))
         if self.on_decisions is not None:
             self.on_decisions(decided)
         else:
@@ -606,6 +678,6 @@ class Deduplicator:
         for number, by_source in self._copied.items():
             ratio = min(1.0, sum(by_source.values()) / max(1, self._content_chars[number]))
             source = min(by_source.items(), key=lambda kv: (-kv[1], self._doc_ids[kv[0]]))[0]
-            out[self._doc_ids[number]] = DocumentStats(
-                round(ratio, 4), self._doc_ids[source] if ratio >= self.s.near_duplicate_ratio else None)
+            main_source = self._doc_ids[source] if ratio >= self.settings.near_duplicate_ratio else None
+            out[self._doc_ids[number]] = DocumentStats(round(ratio, 4), main_source)
         return out

@@ -69,7 +69,7 @@ class FeatureComputer:
     """
 
     def __init__(self, settings: Settings) -> None:
-        self.s = settings
+        self.settings = settings
         self.hasher = MinHasher(settings.num_perm, settings.shingle_words, settings.minhash_seed)
         if settings.lsh_bands and settings.lsh_rows:
             self.bands, self.rows = settings.lsh_bands, settings.lsh_rows
@@ -80,8 +80,8 @@ class FeatureComputer:
     def layout(self) -> dict[str, int]:
         """What makes stored exact keys, band keys, anchors and shingles comparable with this run's
         (a corpus whose index was written with another layout is refused, not mixed)."""
-        return {"num_perm": self.s.num_perm, "shingle_words": self.s.shingle_words,
-                "minhash_seed": self.s.minhash_seed, "bands": self.bands, "rows": self.rows,
+        return {"num_perm": self.settings.num_perm, "shingle_words": self.settings.shingle_words,
+                "minhash_seed": self.settings.minhash_seed, "bands": self.bands, "rows": self.rows,
                 "anchor_modulus": ANCHOR_MODULUS, "exact_form": EXACT_FORM_VERSION}
 
     def compute(self, doc_ids: Sequence[str], block_idxs: Sequence[int],
@@ -93,7 +93,7 @@ class FeatureComputer:
         joined = normalise_batch(list(texts)) if texts else ""
         normalised = joined.split("\n") if texts else []
         exact, n_words = exact_forms(joined) if texts else ([], np.zeros(0, np.int64))
-        near_rows = np.flatnonzero(n_words >= self.s.near_min_words).tolist()
+        near_rows = np.flatnonzero(n_words >= self.settings.near_min_words).tolist()
         hashes, offsets = self.hasher.shingle_hashes_of_normalised(
             "\n".join([normalised[i] for i in near_rows]), len(near_rows))
         signatures = self.hasher.signatures_of(hashes, offsets)
@@ -101,7 +101,7 @@ class FeatureComputer:
         unique, unique_offsets, anchors, anchor_offsets = _distinct_and_anchors(
             hashes, offsets, ANCHOR_MODULUS)
         within = _same_document_overlaps([doc_ids[i] for i in near_rows], signatures, offsets,
-                                         self.s.containment_threshold)
+                                         self.settings.containment_threshold)
         near = np.asarray(near_rows, np.int64)
 
         def per_row(values: np.ndarray, near_offsets: np.ndarray, type_: pa.DataType = UINT32) -> pa.Array:

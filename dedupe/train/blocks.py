@@ -49,9 +49,9 @@ from dedupe.clean.context import (
 from dedupe.clean.model import MODEL_VERSION, TreeModel, model_path
 from dedupe.clean.site import chrome_keys, chrome_lines, line_stats
 from dedupe.document import Document, InputFile
-from dedupe.pipeline import DOCUMENT_STEPS
 from dedupe.readers.formats import read_input
 from dedupe.settings import Settings
+from dedupe.stages.read import DOCUMENT_STEPS
 from dedupe.train.evalsets import SETS, SHARED, EvalPage, eval_pages, fold_of
 from dedupe.train.labels import TOKEN, aligned_shares
 from dedupe.train.metrics import summarise

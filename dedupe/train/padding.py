@@ -12,7 +12,7 @@ headings and sentence templates the training families do not share, measure what
 on padding worded in ways it has never seen, and every figure is site-grouped: a fold's pages are
 judged by a model trained on other sites. The card reports, per set of families, the share of
 padding words removed and of article words kept, through the cleaner's own section decisions
-(:func:`dedupe.clean.padding.padding_sections`).
+(:func:`dedupe.clean.commentary.padding_sections`).
 
 Writes ``dedupe/clean/models/padding-<version>.npz`` and its card ``padding-<version>.md``. Needs
 the ``train`` extra.
@@ -34,16 +34,16 @@ from typing import Any, Final
 import numpy as np
 
 from dedupe.clean import cleaner
-from dedupe.clean.model import TreeModel, model_path
-from dedupe.clean.padding import (
+from dedupe.clean.commentary import (
     PADDING_FEATURES,
     padding_features,
     padding_probabilities,
     padding_runs,
 )
+from dedupe.clean.model import TreeModel, model_path
 from dedupe.document import Document
-from dedupe.pipeline import DOCUMENT_STEPS
 from dedupe.settings import Settings
+from dedupe.stages.read import DOCUMENT_STEPS
 from dedupe.train import blocks
 from dedupe.train.blocks import (
     FOLDS,
@@ -319,7 +319,7 @@ def model_card(model: TreeModel, figures: dict[str, dict[str, float]], pages: Pa
         f"# Padding model {model.version}",
         "",
         "The probability that a block of article text is AI commentary about the story, used by "
-        "the cleaner's padding step (`dedupe/clean/padding.py`): a section (heading to heading) "
+        "the cleaner's padding step (`dedupe/clean/commentary.py`): a section (heading to heading) "
         "whose article blocks average at least the threshold is `padding`, reason "
         "`padding:<heading family>` or `padding:commentary`.",
         "",
@@ -334,7 +334,7 @@ def model_card(model: TreeModel, figures: dict[str, dict[str, float]], pages: Pa
         "",
         "## Model",
         f"- LightGBM, {ROUNDS} trees: `{json.dumps({k: v for k, v in PARAMS.items() if k != 'verbose'})}`.",
-        f"- Features ({len(model.features)}): `dedupe/clean/padding.py` — word classes of commentary "
+        f"- Features ({len(model.features)}): `dedupe/clean/commentary.py` — word classes of commentary "
         "(`COMMENTARY_WORDS` in `dedupe/clean/rules.py`) in the block, around it and over its section, "
         "the reuse of the page's rare words, shape and position; no word of the generator is a feature.",
         f"- Threshold {model.threshold:.2f}: the most padding removed with at most "

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, ClassVar
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -67,8 +67,10 @@ def schema_with_metadata(schema: pa.Schema, table: str, metadata: dict[str, str]
 class TableWriter:
     """Write rows of one table to one Parquet file; the file appears only when closed cleanly."""
 
+    ROWS_PER_GROUP: ClassVar[int] = 512
+
     def __init__(self, path: Path, schema: pa.Schema, *, table: str, metadata: dict[str, str],
-                 rows_per_group: int = 512, durable: bool = True) -> None:
+                 rows_per_group: int = ROWS_PER_GROUP, durable: bool = True) -> None:
         self.path = Path(path)
         #: fsync before the rename; off for a run's internal working files, never published.
         self.durable = durable

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import pyarrow as pa
 
@@ -34,8 +34,10 @@ SUFFIX: Final = ".arrow"
 class StagingWriter(TableWriter):
     """A :class:`TableWriter` of an Arrow IPC working file (appears atomically, not fsynced)."""
 
+    ROWS_PER_GROUP: ClassVar[int] = 16384
+
     def __init__(self, path: Path, schema: pa.Schema, *, table: str, metadata: dict[str, str],
-                 rows_per_group: int = 16384) -> None:
+                 rows_per_group: int = ROWS_PER_GROUP) -> None:
         super().__init__(path, schema, table=table, metadata=metadata, rows_per_group=rows_per_group,
                          durable=False)
 

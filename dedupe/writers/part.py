@@ -1,64 +1,39 @@
-"""Write one part (one batch) of every corpus table: documents, blocks, errors and inputs.
+"""Write one part (one batch) of the tables reading makes: documents, blocks, errors and inputs.
 
 ``inputs`` and ``errors`` are final; ``documents`` and ``blocks`` are the run's working files
-(:mod:`dedupe.writers.staging`) until the assemble stage writes them with their labels.
+(``staged_documents``, ``staged_blocks`` of :mod:`dedupe.run_folder`) until the assemble stage
+writes them with their labels.
 
->>> import tempfile, pathlib, pyarrow.parquet as pq
->>> from dedupe.writers.staging import read_staged
+>>> import tempfile
 >>> from dedupe.document import Block, Document
->>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> from dedupe.run_folder import RunFolder
+>>> folder = RunFolder(tempfile.mkdtemp())
 >>> doc = Document.from_text("Hello world.", path="a.txt", format="text")
 >>> doc.blocks = [Block(0, 0, 12, "Hello world.")]
->>> with CorpusPartWriter(folder, "part-0", run_id="r1", metadata={}) as part:
+>>> with PartWriter(folder, "part-0", run_id="r1", metadata={}) as part:
 ...     part.write_document(doc, size=12, mtime_ns=0)
->>> read_staged(folder / "blocks" / "part-0.arrow").column("text").to_pylist()
+>>> folder.read("staged_blocks", "part-0").column("text").to_pylist()
 ['Hello world.']
->>> pq.read_table(folder / "inputs" / "part-0.parquet").column("status").to_pylist()
+>>> folder.read("inputs", "part-0").column("status").to_pylist()
 ['document']
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 from types import TracebackType
 
 import numpy as np
-import pyarrow as pa
 
 from dedupe.document import Document, InputError
-from dedupe.schema import BLOCKS, DOCUMENTS, ERRORS, INPUTS, LINE_STATS
+from dedupe.run_folder import RunFolder
 from dedupe.writers.parquet import TableWriter
-from dedupe.writers.staging import SUFFIX, StagingWriter
 
-#: Blocks while staged carry their line key (computed once, read by the cleaner's site chrome).
 #: ``added`` while staged (set when the part is assembled).
 ADDED_UNKNOWN = datetime(1970, 1, 1, tzinfo=UTC)
-STAGED_BLOCKS = BLOCKS.append(pa.field("line_key", pa.int64()))
-#: Documents while staged carry the HTML reader's line features (float16, row-major), for the
-#: cleaner (an HTML page is not parsed twice).
-STAGED_DOCUMENTS = DOCUMENTS.append(pa.field("line_features", pa.binary()))
-
-#: The tables every batch writes a part of (``linestats``, derived from a part's blocks, stays in
-#: the staging folder).
-PART_TABLES = {"inputs": INPUTS, "errors": ERRORS, "blocks": STAGED_BLOCKS, "documents": STAGED_DOCUMENTS,
-               "linestats": LINE_STATS}
-#: What :class:`CorpusPartWriter` writes while a batch is read.
-READ_TABLES = ("inputs", "errors", "blocks", "documents")
-#: Of those, the working files of the run (Arrow IPC): the assemble stage writes the final
-#: ``documents`` and ``blocks``, and ``linestats`` is never published.
-STAGED_TABLES = frozenset({"blocks", "documents", "linestats"})
-
-
-def part_writer(folder: Path, table: str, name: str, metadata: dict[str, str],
-                rows_per_group: int) -> TableWriter:
-    """The writer of one batch's part of ``table``: a working file for :data:`STAGED_TABLES`."""
-    path = Path(folder) / table / name
-    if table in STAGED_TABLES:
-        return StagingWriter(path.with_name(name + SUFFIX), PART_TABLES[table], table=table,
-                             metadata=metadata, rows_per_group=rows_per_group)
-    return TableWriter(path.with_name(name + ".parquet"), PART_TABLES[table], table=table,
-                       metadata=metadata, rows_per_group=rows_per_group)
+#: The run folder's files a batch writes a part of while it is read, by table.
+READ_FILES = {"inputs": "inputs", "errors": "errors", "blocks": "staged_blocks",
+              "documents": "staged_documents"}
 
 
 def write_document(documents: TableWriter, blocks: TableWriter, doc: Document, run_id: str) -> None:
@@ -89,18 +64,18 @@ def write_document(documents: TableWriter, blocks: TableWriter, doc: Document, r
     }, n)
 
 
-class CorpusPartWriter:
-    """One :class:`TableWriter` per table under ``folder/<table>/<name>.parquet``, closed together."""
+class PartWriter:
+    """The writers of one part of the tables of :data:`READ_FILES`, closed together."""
 
-    def __init__(self, folder: Path, name: str, *, run_id: str, metadata: dict[str, str],
+    def __init__(self, folder: RunFolder, part: str, *, run_id: str, metadata: dict[str, str],
                  rows_per_group: int = 512) -> None:
         self.run_id = run_id
         meta = {"run_id": run_id, **metadata}
         # Documents are flushed more often: a row holds a whole page (a JSON Lines file may hold
         # thousands).
-        self.writers = {table: part_writer(folder, table, name, meta,
-                                           rows_per_group if table == "documents" else rows_per_group * 32)
-                        for table in READ_TABLES}
+        self.writers = {table: folder.writer(name, part, metadata=meta, rows_per_group=(
+                            rows_per_group if table == "documents" else rows_per_group * 32))
+                        for table, name in READ_FILES.items()}
 
     def write_document(self, doc: Document, *, size: int, mtime_ns: int) -> None:
         """The document, its blocks, and the input row that produced it."""
@@ -134,7 +109,7 @@ class CorpusPartWriter:
         for writer in self.writers.values():
             writer.abort()
 
-    def __enter__(self) -> CorpusPartWriter:
+    def __enter__(self) -> PartWriter:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
