@@ -44,3 +44,15 @@ def test_the_run_folder_holds_what_the_stages_declare(tmp_path: Path, seeds_dir:
     assert (counts.files, counts.documents) == (5, 5)
     assert sum(counts.blocks.values()) > 0 and counts.blocks.get("duplicate", 0) > 0
     assert not folder.units("staged_documents")  # assembled: the working files gave way
+
+
+def test_the_readme_map_of_the_stages_is_the_declared_list() -> None:
+    """The table of "How it is built": plan, the declared stages in order, publish; each with its
+    scope and module."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## How it is built", 1)[1].split("\n\n1. ", 1)[0]
+    rows = [[cell.strip().strip("`") for cell in line.split("|")[1:4]]
+            for line in section.splitlines() if line.startswith("| ") and "`stages/" in line]
+    declared = [[s.name, s.scope, s.fn.__module__.replace("dedupe.", "").replace(".", "/") + ".py"]
+                for s in STAGES]
+    assert rows == [["plan", "run", "stages/plan.py"], *declared, ["publish", "run", "stages/publish.py"]]

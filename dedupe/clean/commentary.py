@@ -30,7 +30,7 @@ from typing import Any, Final
 import numpy as np
 from numba import njit
 
-from dedupe.clean.context import FACT_FEATURES, OWN_FEATURES
+from dedupe.clean.context import FACT_FEATURES, OWN_FEATURES, document_words
 from dedupe.clean.rules import COMMENTARY_WORDS
 
 _CLASSES: Final = (*(f"words_{name}" for name in COMMENTARY_WORDS), "lex_mean", "commentary_phrases",
@@ -69,8 +69,7 @@ def _padding_kernel(own: Any, starts: Any, own_index: Any, class_index: Any, key
         n = hi - lo
         if n == 0:
             continue
-        words = np.expm1(own[lo:hi, c_words].astype(np.float64))
-        prose_words = words * own[lo:hi, c_prose]
+        words, prose_words = document_words(own, lo, hi, c_words, c_prose)
         total_prose = max(prose_words.sum(), 1.0)
         # Sections: from a heading-like block to the next one.
         section = np.zeros(n, np.int64)

@@ -482,6 +482,14 @@ def own_features(texts: Sequence[str], features: Sequence[LineFeatures] | np.nda
 
 
 @njit(cache=True, nogil=True)
+def document_words(own: Any, lo: int, hi: int, c_words: int, c_prose: int) -> tuple[Any, Any]:
+    """The words of each block of the document at rows ``lo:hi`` of ``own`` (which holds their
+    ``log1p``), and of those that read as running text (the kernels' per-page sums)."""
+    words = np.expm1(own[lo:hi, c_words].astype(np.float64))
+    return words, words * own[lo:hi, c_prose]
+
+
+@njit(cache=True, nogil=True)
 def _context_kernel(own: Any, starts: Any, neighbour_cols: Any, offsets: Any, window_cols: Any,
                     windows: Any, cols: Any, is_html: Any, out: Any) -> None:
     """Fill ``out`` (a row per block) with :data:`FEATURES`: the own columns, then neighbours,
@@ -494,8 +502,7 @@ def _context_kernel(own: Any, starts: Any, neighbour_cols: Any, offsets: Any, wi
         n = hi - lo
         if n == 0:
             continue
-        words = np.expm1(own[lo:hi, c_words].astype(np.float64))
-        prose_words = words * own[lo:hi, c_prose]
+        words, prose_words = document_words(own, lo, hi, c_words, c_prose)
         total_words = max(words.sum(), 1.0)
         total_prose = max(prose_words.sum(), 1.0)
         main_lo, main_hi = -1, -1

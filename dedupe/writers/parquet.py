@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from types import TracebackType
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -64,7 +64,28 @@ def schema_with_metadata(schema: pa.Schema, table: str, metadata: dict[str, str]
     return schema.with_metadata(meta)
 
 
-class TableWriter:
+class AtomicWriter:
+    """A writer whose output appears whole when it is closed, or not at all when it is aborted: as
+    a context manager, it closes when the block ends and aborts when it raises."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def abort(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+
+class TableWriter(AtomicWriter):
     """Write rows of one table to one Parquet file; the file appears only when closed cleanly."""
 
     ROWS_PER_GROUP: ClassVar[int] = 512
@@ -140,13 +161,3 @@ class TableWriter:
         if self._writer is not None:
             self._writer.close()
         self._tmp.unlink(missing_ok=True)
-
-    def __enter__(self) -> TableWriter:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        if exc_type is None:
-            self.close()
-        else:
-            self.abort()

@@ -21,13 +21,12 @@ writes them with their labels.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from types import TracebackType
 
 import numpy as np
 
 from dedupe.document import Document, InputError
 from dedupe.run_folder import RunFolder
-from dedupe.writers.parquet import TableWriter
+from dedupe.writers.parquet import AtomicWriter, TableWriter
 
 #: ``added`` while staged (set when the part is assembled).
 ADDED_UNKNOWN = datetime(1970, 1, 1, tzinfo=UTC)
@@ -64,7 +63,7 @@ def write_document(documents: TableWriter, blocks: TableWriter, doc: Document, r
     }, n)
 
 
-class PartWriter:
+class PartWriter(AtomicWriter):
     """The writers of one part of the tables of :data:`READ_FILES`, closed together."""
 
     def __init__(self, folder: RunFolder, part: str, *, run_id: str, metadata: dict[str, str],
@@ -108,13 +107,3 @@ class PartWriter:
     def abort(self) -> None:
         for writer in self.writers.values():
             writer.abort()
-
-    def __enter__(self) -> PartWriter:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        if exc_type is None:
-            self.close()
-        else:
-            self.abort()
