@@ -172,7 +172,7 @@ class RunFolder:
 
     def folder(self, name: str) -> Path:
         """The folder that holds the files ``name``."""
-        return self.path(name, "x").parent
+        return self.root / Path(FILE[name].path).parent
 
     def units(self, name: str) -> list[str]:
         """The batches or parts that have a file ``name``, sorted (``part-000000``...)."""

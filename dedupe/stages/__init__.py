@@ -1,27 +1,17 @@
 """The stages of a run, declared once: :data:`STAGES` is what every runner loops over.
 
-A run is: **plan** (:func:`plan_run`: find the inputs, write the batches), the six stages below in
-order, then the **summary** and **publish** (:func:`publish_run`: commit, move the tables into
-place). Each stage is one module of this package and a plain function over the run folder
-(:mod:`dedupe.run_folder`); its scope says whether it runs once for the run or once per batch or
-part, which the runners use to spread it over cores or a cluster:
+A run is: **plan** (:func:`plan_run`: find the inputs, write the batches), the stages of
+:data:`STAGES` in order, then the **summary** and **publish** (:func:`publish_run`: commit, move
+the tables into place). Each stage is one module of this package and a plain function over the run
+folder (:mod:`dedupe.run_folder`); its declaration says what it does, what it reads and writes, and
+its scope: once for the run or once per batch or part, which the runners use to spread it over
+cores or a cluster. The runners are :func:`dedupe.run.run_pipeline` (this process and a process
+pool) and the Prefect flow ``flows/dedupe_flow.py`` (the same, or one task run per batch or part on
+a cluster).
 
-======================  =====  ==============================================================
-stage                   scope  what it does
-======================  =====  ==============================================================
-``read``                batch  decode, extract and segment a batch's files into a staged part
-``resolve``             run    keep one document per ``doc_id`` across parts and runs
-``learn-site-chrome``   run    the lines each site repeats, from the parts' line counts
-``clean``               part   label every block; the duplicate features of content blocks
-``dedup``               run    which content blocks duplicate an earlier one, in keep-order
-``assemble``            part   labels and decisions applied: the part's final tables
-======================  =====  ==============================================================
-
-The runners are :func:`dedupe.run.run_pipeline` (this process and a process pool) and the
-Prefect flow ``flows/dedupe_flow.py`` (the same, or one task run per batch or part on a cluster).
-
->>> [(stage.name, stage.scope) for stage in STAGES][:2]
-[('read', 'batch'), ('resolve', 'run')]
+>>> [(stage.name, stage.scope) for stage in STAGES]  # doctest: +NORMALIZE_WHITESPACE
+[('read', 'batch'), ('resolve', 'run'), ('learn-site-chrome', 'run'), ('clean', 'part'),
+ ('dedup', 'run'), ('assemble', 'part')]
 """
 
 from __future__ import annotations

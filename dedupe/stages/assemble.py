@@ -16,22 +16,25 @@ from dedupe.run_folder import RunFolder
 from dedupe.schema import DOCUMENTS
 from dedupe.stages.stage import Counts, RunPlan
 
-#: The columns of ``blocks`` the labels set, and their types.
-LABEL_COLUMNS: dict[str, pa.DataType] = {
+#: The columns of ``blocks`` a duplicate decision sets, and their types (the labels' ``score``,
+#: which no decision changes, is carried over as it is).
+DECIDED_COLUMNS: dict[str, pa.DataType] = {
     "label": pa.string(), "reason": pa.string(), "duplicate_of_doc": pa.string(),
-    "duplicate_of_block": pa.int32(), "similarity": pa.float32(), "score": pa.float32()}
+    "duplicate_of_block": pa.int32(), "similarity": pa.float32()}
 
 
 @dataclass
 class BlockLabels:
-    """The labels of a part's blocks, a column each (row for row with its staged blocks)."""
+    """The labels of a part's blocks (row for row with its staged blocks): the columns a duplicate
+    decision sets as arrays of Python values, one each, and the cleaner's table for the rest."""
 
-    columns: dict[str, np.ndarray]  #: :data:`LABEL_COLUMNS`, as arrays of Python values
+    table: pa.Table  #: the staged labels
+    columns: dict[str, np.ndarray]  #: :data:`DECIDED_COLUMNS`
 
     @classmethod
     def read(cls, folder: RunFolder, part: str) -> BlockLabels:
         labels = folder.read("labels", part)
-        return cls({name: _objects(labels[name]) for name in LABEL_COLUMNS})
+        return cls(labels, {name: _objects(labels[name]) for name in DECIDED_COLUMNS})
 
     @property
     def label(self) -> np.ndarray:
@@ -51,10 +54,10 @@ class BlockLabels:
 
     def on(self, blocks: pa.Table) -> pa.Table:
         """``blocks`` with these labels."""
-        for name, type_ in LABEL_COLUMNS.items():
+        for name, type_ in DECIDED_COLUMNS.items():
             blocks = blocks.set_column(blocks.schema.get_field_index(name), name,
                                        pa.array(self.columns[name].tolist(), type_))
-        return blocks
+        return blocks.set_column(blocks.schema.get_field_index("score"), "score", self.table["score"])
 
 
 def _objects(column: pa.ChunkedArray) -> np.ndarray:
